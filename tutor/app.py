@@ -1,0 +1,57 @@
+"""Start the interactive tutor: course, progress, banner, then the REPL loop."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tutor import __version__
+from tutor.status import ExitStatus
+
+if TYPE_CHECKING:
+    from tutor.environment import Environment
+    from tutor.repl.conversation import Conversation, Practice
+
+
+def build_conversation(env: Environment, practice: Practice | None = None) -> Conversation:
+    """Load the course and the learner's progress, reporting (not hiding) anything broken."""
+    from tutor.course import load_course
+    from tutor.progress import ProgressStore
+    from tutor.render import lesson as show
+    from tutor.repl.conversation import Conversation
+
+    assert env.lessons_dir is not None
+    course = load_course(env.lessons_dir)
+    if course.problems:
+        show.say(env.console, "Some lesson files have problems; the other lessons are open:",
+                 "tutor.warning")
+        show.problems(env.console, course.problems)
+    store = ProgressStore(env.progress_path)
+    loaded = store.load()
+    if loaded.backup is not None:
+        show.say(env.console, f"Your progress file could not be read ({loaded.problem}). "
+                 f"It was kept as {loaded.backup}; starting with fresh progress.",
+                 "tutor.warning")
+    elif loaded.problem:
+        show.say(env.console, f"Progress could not be read: {loaded.problem}", "tutor.warning")
+    return Conversation(course, store, env.console, practice=practice, progress=loaded.progress)
+
+
+def make_practice(env: Environment) -> Practice | None:
+    return None
+
+
+def run_tutor(env: Environment, banner: bool = True) -> ExitStatus:
+    from tutor.render.banner import show_banner
+    from tutor.repl.loop import run_loop
+
+    if not env.lessons_dir or not (env.lessons_dir / "course.yaml").exists():
+        env.stderr.write(f"docker-tutor: no lessons found in {env.lessons_dir}\n")
+        return ExitStatus.ERROR
+    show_banner(env.console, env, banner, __version__)
+    conversation = build_conversation(env, make_practice(env))
+    if not conversation.course.lessons:
+        env.stderr.write("docker-tutor: no lesson could be loaded (see the problems above)\n")
+        return ExitStatus.LESSON_ERRORS
+    conversation.greet()
+    run_loop(env, conversation)
+    return ExitStatus.SUCCESS

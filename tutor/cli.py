@@ -1,0 +1,66 @@
+"""The ``docker-tutor`` command: argument parsing and dispatch, nothing else."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from tutor import __version__
+from tutor.environment import Environment
+from tutor.status import ExitStatus
+
+DESCRIPTION = (
+    "An interactive tutor that teaches Docker. Run without arguments to start the lessons."
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="docker-tutor", description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"docker-tutor {__version__}")
+    parser.add_argument("--no-banner", action="store_true", help="skip the big start-up banner")
+    parser.add_argument("--lessons", type=Path, metavar="DIR",
+                        help="use the lesson files in DIR instead of the shipped ones")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    lint = commands.add_parser("lint", help="validate lesson files",
+                               description="Validate lesson files (default: the shipped lessons).")
+    lint.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                      help="lesson files or directories")
+    return parser
+
+
+def run_lint(env: Environment, paths: list[Path]) -> ExitStatus:
+    from tutor.course import lint
+
+    assert env.lessons_dir is not None
+    targets = paths or [env.lessons_dir]
+    problems = lint(targets)
+    for problem in problems:
+        env.stdout.write(f"{problem}\n")
+    if problems:
+        env.stdout.write(f"{len(problems)} problem(s) found.\n")
+        return ExitStatus.LESSON_ERRORS
+    names = ", ".join(str(path) for path in targets)
+    env.stdout.write(f"All lesson files are valid ({names}).\n")
+    return ExitStatus.SUCCESS
+
+
+def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    env = env or Environment()
+    if args.lessons is not None:
+        env.lessons_dir = args.lessons
+    try:
+        if args.command == "lint":
+            return run_lint(env, args.paths)
+        from tutor.app import run_tutor
+
+        return run_tutor(env, banner=not args.no_banner)
+    except KeyboardInterrupt:
+        env.stderr.write("\n")
+        return ExitStatus.INTERRUPTED
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,171 @@
+"""Load and validate lesson files into a Course.
+
+A broken lesson never stops the tutor: its problems are collected and the other
+lessons still load. ``docker-tutor lint`` prints the same problems and fails.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterable
+
+from tutor.course.fields import Fields
+from tutor.course.model import Course, Lesson, Step
+from tutor.course.problems import LessonProblem, Where, did_you_mean
+from tutor.course.steps import step_parsers
+from tutor.course.yamldoc import YamlError, parse_yaml
+
+COURSE_FILE = "course.yaml"
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def _read(path: Path, problems: list[LessonProblem]) -> object | None:
+    where = Where(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.append(LessonProblem(where, "file not found"))
+        return None
+    except (OSError, UnicodeDecodeError) as error:
+        problems.append(LessonProblem(where, f"cannot be read: {error}"))
+        return None
+    try:
+        return parse_yaml(text)
+    except YamlError as error:
+        problems.append(LessonProblem(where, error.message, error.line))
+        return None
+
+
+def _check_id(fields: Fields, name: str, value: str | None) -> None:
+    if value is not None and not ID_PATTERN.match(value):
+        fields.field_problem(name, f"'{value}' must be lowercase letters, digits and dashes")
+
+
+def load_lesson(path: Path, problems: list[LessonProblem]) -> Lesson | None:
+    """Parse one lesson file; returns None (and records why) when it is invalid."""
+    before = len(problems)
+    data = _read(path, problems)
+    if data is None:
+        if len(problems) == before:
+            problems.append(LessonProblem(Where(path), "the file is empty"))
+        return None
+    raw_id = data.get("id") if isinstance(data, dict) else None
+    where = Where(path, lesson=raw_id if isinstance(raw_id, str) else path.stem)
+    fields = Fields(data, where, problems)
+    if not fields.ok:
+        return None
+    lesson_id = fields.text("id")
+    _check_id(fields, "id", lesson_id)
+    if lesson_id is not None and lesson_id != path.stem:
+        fields.field_problem("id", f"'{lesson_id}' must match the file name '{path.stem}.yaml'")
+    title = fields.text("title")
+    summary = fields.text("summary")
+    requires = fields.text_list("requires", required=False)
+    needs_engine = fields.boolean("needs_engine", default=False)
+    steps = _parse_steps(fields)
+    fields.finish()
+    if len(problems) != before or lesson_id is None or title is None or summary is None:
+        return None
+    return Lesson(
+        id=lesson_id,
+        title=title,
+        summary=summary,
+        steps=tuple(steps),
+        requires=requires,
+        needs_engine=needs_engine,
+        source=path,
+    )
+
+
+def _parse_steps(fields: Fields) -> list[Step]:
+    parsers = step_parsers()
+    located = fields.mappings("steps")
+    if fields.has("steps") and not located:
+        fields.field_problem("steps", "a lesson needs at least one step")
+    steps: list[Step] = []
+    seen: dict[str, int] = {}
+    for number, (item, _where, line) in enumerate(located, start=1):
+        raw_id = item.get("id") if isinstance(item, dict) else None
+        step_where = fields.where.at_step(raw_id if isinstance(raw_id, str) else None, number)
+        step_fields = Fields(item, step_where, fields.problems, line)
+        if not step_fields.ok:
+            continue
+        step_id = step_fields.text("id")
+        _check_id(step_fields, "id", step_id)
+        if step_id is not None:
+            if step_id in seen:
+                step_fields.field_problem("id", f"'{step_id}' is already used by step #{seen[step_id]}")
+            seen.setdefault(step_id, number)
+        step_type = step_fields.text("type")
+        parser = parsers.get(step_type) if step_type else None
+        if step_type is not None and parser is None:
+            step_fields.field_problem(
+                "type",
+                f"unknown step type '{step_type}'{did_you_mean(step_type, parsers)};"
+                f" expected one of {', '.join(parsers)}",
+            )
+        if parser is None or step_id is None:
+            # Mark everything read: reporting fields of an unknown type as unknown is noise.
+            step_fields.read.update(step_fields.mapping)
+            continue
+        step = parser(step_fields, step_id)
+        step_fields.finish()
+        if step is not None:
+            steps.append(step)
+    return steps
+
+
+def load_course(lessons_dir: Path) -> Course:
+    """Load the course from a directory with course.yaml and one file per lesson."""
+    problems: list[LessonProblem] = []
+    course_path = lessons_dir / COURSE_FILE
+    data = _read(course_path, problems)
+    title = "Docker course"
+    lesson_ids: tuple[str, ...] = ()
+    if data is not None:
+        fields = Fields(data, Where(course_path), problems)
+        if fields.ok:
+            title = fields.text("title") or title
+            lesson_ids = fields.text_list("lessons", min_items=1)
+            fields.finish()
+    lessons: list[Lesson] = []
+    for lesson_id in dict.fromkeys(lesson_ids):  # keep order, drop repeats
+        lesson = load_lesson(lessons_dir / f"{lesson_id}.yaml", problems)
+        if lesson is not None:
+            lessons.append(lesson)
+    listed = set(lesson_ids)
+    for path in sorted(lessons_dir.glob("*.yaml")):
+        if path.name != COURSE_FILE and path.stem not in listed:
+            problems.append(
+                LessonProblem(Where(path, lesson=path.stem),
+                              f"is not listed in {COURSE_FILE}, so no learner would see it")
+            )
+    known = {lesson.id for lesson in lessons} | listed
+    for lesson in lessons:
+        for required in lesson.requires:
+            if required not in known:
+                problems.append(
+                    LessonProblem(
+                        Where(lesson.source or course_path, lesson.id, field="requires"),
+                        f"unknown lesson '{required}'{did_you_mean(required, known)}",
+                    )
+                )
+    return Course(title=title, lessons=tuple(lessons), problems=tuple(problems))
+
+
+def lint(paths: Iterable[Path]) -> list[LessonProblem]:
+    """Validate lesson files or whole lesson directories; returns every problem found."""
+    problems: list[LessonProblem] = []
+    for path in paths:
+        if path.is_dir():
+            if (path / COURSE_FILE).exists():
+                problems.extend(load_course(path).problems)
+            else:
+                for lesson_path in sorted(path.glob("*.yaml")):
+                    load_lesson(lesson_path, problems)
+        elif path.name == COURSE_FILE:
+            problems.extend(load_course(path.parent).problems)
+        else:
+            load_lesson(path, problems)
+    return problems

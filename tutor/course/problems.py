@@ -1,0 +1,57 @@
+"""Where a lesson file is wrong, said so an author can go straight to the spot."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Iterable
+
+
+@dataclass(frozen=True)
+class Where:
+    """The place being validated: file, lesson, step and field."""
+
+    file: Path
+    lesson: str | None = None
+    step: str | None = None
+    step_number: int | None = None  # 1-based, so an author can count
+    field: str | None = None
+
+    def at_step(self, step_id: str | None, number: int) -> Where:
+        return replace(self, step=step_id, step_number=number, field=None)
+
+    def at_field(self, name: str) -> Where:
+        return replace(self, field=f"{self.field}.{name}" if self.field else name)
+
+    def at_item(self, index: int) -> Where:
+        return replace(self, field=f"{self.field}[{index + 1}]" if self.field else f"[{index + 1}]")
+
+
+@dataclass(frozen=True)
+class LessonProblem:
+    where: Where
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        location = str(self.where.file)
+        if self.line is not None:
+            location += f":{self.line}"
+        parts = []
+        if self.where.lesson:
+            parts.append(f"lesson '{self.where.lesson}'")
+        if self.where.step_number is not None:
+            label = f"step {self.where.step_number}"
+            if self.where.step:
+                label = f"step '{self.where.step}' (#{self.where.step_number})"
+            parts.append(label)
+        if self.where.field:
+            parts.append(f"field '{self.where.field}'")
+        context = ", ".join(parts)
+        return f"{location}: {context}: {self.message}" if context else f"{location}: {self.message}"
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -1,0 +1,100 @@
+"""One injected object for everything the tutor reads from or writes to the outside.
+
+Tests build an Environment with string buffers and prompt-toolkit pipe input, so
+the whole REPL runs in-process; the real program builds one from the process.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Mapping
+
+if TYPE_CHECKING:  # imported lazily: rich and prompt-toolkit cost start-up time
+    from prompt_toolkit.input import Input
+    from prompt_toolkit.output import Output
+    from rich.console import Console
+
+APP_NAME = "docker-tutor"
+HOME_VARIABLE = "DOCKER_TUTOR_HOME"  # overrides the per-user data directory
+
+
+def default_data_dir(environ: Mapping[str, str]) -> Path:
+    override = environ.get(HOME_VARIABLE)
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_lessons_dir() -> Path:
+    """Lessons ship inside the wheel as tutor/_lessons; a source checkout has lessons/."""
+    package_dir = Path(__file__).resolve().parent
+    installed = package_dir / "_lessons"
+    if installed.is_dir():
+        return installed
+    return package_dir.parent / "lessons"
+
+
+@dataclass
+class Environment:
+    stdin: IO[str] = field(default_factory=lambda: sys.stdin)
+    stdout: IO[str] = field(default_factory=lambda: sys.stdout)
+    stderr: IO[str] = field(default_factory=lambda: sys.stderr)
+    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    data_dir: Path | None = None
+    lessons_dir: Path | None = None
+    stdin_isatty: bool | None = None
+    stdout_isatty: bool | None = None
+    # prompt-toolkit I/O; None means "the real terminal".
+    prompt_input: Input | None = None
+    prompt_output: Output | None = None
+    width: int | None = None  # fixed console width (tests); None asks the terminal
+    _console: Any = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.data_dir is None:
+            self.data_dir = default_data_dir(self.environ)
+        if self.lessons_dir is None:
+            self.lessons_dir = default_lessons_dir()
+        if self.stdin_isatty is None:
+            self.stdin_isatty = _isatty(self.stdin)
+        if self.stdout_isatty is None:
+            self.stdout_isatty = _isatty(self.stdout)
+
+    @property
+    def no_color(self) -> bool:
+        # https://no-color.org: any non-empty value disables colour.
+        return bool(self.environ.get("NO_COLOR"))
+
+    @property
+    def interactive(self) -> bool:
+        return bool(self.stdin_isatty and self.stdout_isatty)
+
+    @property
+    def console(self) -> Console:
+        if self._console is None:
+            from tutor.render.console import make_console
+
+            self._console = make_console(self)
+        return self._console
+
+    @property
+    def progress_path(self) -> Path:
+        assert self.data_dir is not None
+        return self.data_dir / "progress.json"
+
+    @property
+    def history_path(self) -> Path:
+        assert self.data_dir is not None
+        return self.data_dir / "history"
+
+
+def _isatty(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False

@@ -1,0 +1,1 @@
+"""Everything the tutor shows: theme, console, banner, and how lessons look."""

@@ -1,0 +1,175 @@
+"""Tutor commands. They all start with "/" so that no answer can trigger one by accident."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+from tutor.course.problems import did_you_mean
+from tutor.course.model import CommandStep
+from tutor.progress import Progress
+from tutor.render import lesson as show
+
+if TYPE_CHECKING:
+    from tutor.repl.conversation import Conversation
+
+
+@dataclass(frozen=True)
+class SlashCommand:
+    name: str
+    usage: str
+    summary: str
+    run: Callable[[Conversation, str], None]
+    argument: str | None = None  # what the completer offers for the argument ("lesson")
+
+
+def _help(conv: Conversation, _args: str) -> None:
+    show.help_table(conv.console, [(c.usage, c.summary) for c in COMMANDS])
+    show.say(conv.console, "A line starting with `docker` runs that docker command; "
+             "anything else answers the current question.", "tutor.muted")
+
+
+def _lessons(conv: Conversation, _args: str) -> None:
+    show.lesson_table(conv.console, conv.course, conv.progress)
+    show.say(conv.console, "/start <id or number> opens a lesson.", "tutor.muted")
+
+
+def find_lesson(conv: Conversation, wanted: str):
+    course = conv.course
+    if wanted.isdigit() and 1 <= int(wanted) <= len(course.lessons):
+        return course.lessons[int(wanted) - 1]
+    return course.lesson(wanted)
+
+
+def _start(conv: Conversation, args: str) -> None:
+    wanted = args.strip()
+    if not wanted:
+        upcoming = conv.next_lesson()
+        if upcoming is None:
+            show.say(conv.console, "Every lesson is done. /start <lesson> revisits one.")
+            return
+        conv.start_lesson(upcoming)
+        return
+    lesson = find_lesson(conv, wanted)
+    if lesson is None:
+        ids = [item.id for item in conv.course.lessons]
+        show.say(conv.console, f"There is no lesson '{wanted}'{did_you_mean(wanted, ids)}. "
+                 "/lessons lists them.", "tutor.warning")
+        return
+    conv.start_lesson(lesson)
+
+
+def _next(conv: Conversation, _args: str) -> None:
+    step = conv.step
+    if step is None:
+        _start(conv, "")
+        return
+    record = conv.progress.lesson(conv.lesson.id).step(step.id) if conv.lesson else None
+    if step.is_question and not (record and record.status):
+        verb = "Do the task" if isinstance(step, CommandStep) else "Answer the question"
+        show.say(conv.console, f"{verb} first, or /skip to move on without it.", "tutor.muted")
+        return
+    conv.leave_step()
+    conv.advance()
+
+
+def _back(conv: Conversation, _args: str) -> None:
+    conv.go_back()
+
+
+def _hint(conv: Conversation, _args: str) -> None:
+    conv.hint()
+
+
+def _explain(conv: Conversation, _args: str) -> None:
+    conv.explain()
+
+
+def _skip(conv: Conversation, _args: str) -> None:
+    conv.skip()
+
+
+def _check(conv: Conversation, _args: str) -> None:
+    step = conv.step
+    if not isinstance(step, CommandStep):
+        show.say(conv.console, "/check verifies practice steps against the engine; "
+                 "this step is not one.", "tutor.muted")
+        return
+    if conv.practice is None:
+        show.say(conv.console, "Checking against the engine is not available in this session.",
+                 "tutor.warning")
+        return
+    if conv.practice.check_step(step):
+        conv.pass_command_step(step)
+
+
+def _progress(conv: Conversation, _args: str) -> None:
+    show.progress_table(conv.console, conv.course, conv.progress)
+
+
+def _reset(conv: Conversation, args: str) -> None:
+    wanted = args.strip()
+    if wanted:
+        lesson = find_lesson(conv, wanted)
+        if lesson is None:
+            show.say(conv.console, f"There is no lesson '{wanted}'. /lessons lists them.",
+                     "tutor.warning")
+            return
+
+        def forget_lesson() -> None:
+            if conv.lesson is not None and conv.lesson.id == lesson.id:
+                conv.leave_step()
+                conv.lesson = None
+            conv.progress.lessons.pop(lesson.id, None)
+            conv.save()
+            show.say(conv.console, f"Progress for “{lesson.title}” forgotten.", "tutor.muted")
+
+        conv.confirm(f"Forget your progress in “{lesson.title}”?", forget_lesson)
+        return
+
+    def forget_everything() -> None:
+        conv.leave_step()
+        conv.lesson = None
+        conv.index = 0
+        conv.progress = Progress()
+        conv.save()
+        show.say(conv.console, "All progress forgotten. Press Enter to start from the beginning.",
+                 "tutor.muted")
+
+    conv.confirm("Forget ALL your progress in every lesson?", forget_everything)
+
+
+def _quit(conv: Conversation, _args: str) -> None:
+    conv.quit()
+
+
+COMMANDS: tuple[SlashCommand, ...] = (
+    SlashCommand("help", "/help", "list the commands", _help),
+    SlashCommand("lessons", "/lessons", "list the lessons and your status in each", _lessons),
+    SlashCommand("start", "/start <lesson>", "open a lesson (by id or number)", _start, "lesson"),
+    SlashCommand("next", "/next", "go to the next step (Enter does the same after an explanation)",
+                 _next),
+    SlashCommand("back", "/back", "go back one step", _back),
+    SlashCommand("hint", "/hint", "show the next hint for this question", _hint),
+    SlashCommand("explain", "/explain", "show why the answer is what it is", _explain),
+    SlashCommand("skip", "/skip", "skip this question (it counts as skipped)", _skip),
+    SlashCommand("check", "/check", "re-check a practice step against the engine", _check),
+    SlashCommand("progress", "/progress", "how far you are in each lesson", _progress),
+    SlashCommand("reset", "/reset [lesson]", "forget progress (asks first)", _reset, "lesson"),
+    SlashCommand("quit", "/quit", "save and leave (Ctrl-D does the same)", _quit),
+)
+
+BY_NAME = {command.name: command for command in COMMANDS}
+
+
+def dispatch(conv: Conversation, text: str) -> None:
+    name, _, args = text[1:].partition(" ")
+    name = name.strip().lower()
+    command = BY_NAME.get(name)
+    if command is None:
+        shown = f"/{name}"
+        suggestion = did_you_mean(shown, [f"/{known}" for known in BY_NAME]) if name else ""
+        show.say(conv.console, f"Unknown command {shown}{suggestion}. "
+                 "/help lists the commands.", "tutor.warning")
+        return
+    command.run(conv, args)

@@ -1,0 +1,49 @@
+"""Completion for tutor commands, lesson ids and docker commands."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable
+
+from prompt_toolkit.completion import CompleteEvent, Completer, Completion
+from prompt_toolkit.document import Document
+
+from tutor.repl.commands import COMMANDS
+from tutor.repl.wordkind import word_at_cursor
+
+if TYPE_CHECKING:
+    from tutor.repl.conversation import Conversation
+
+
+class TutorCompleter(Completer):
+    def __init__(self, conversation: Conversation) -> None:
+        self.conversation = conversation
+
+    def get_completions(
+        self, document: Document, complete_event: CompleteEvent
+    ) -> Iterable[Completion]:
+        word = word_at_cursor(document.text_before_cursor)
+        start = -len(word.prefix)
+        if word.kind == "slash-command":
+            for command in COMMANDS:
+                name = f"/{command.name}"
+                if name.startswith(word.prefix.lower()):
+                    yield Completion(name, start, display_meta=command.summary)
+        elif word.kind == "lesson":
+            for lesson in self.conversation.course.lessons:
+                if lesson.id.startswith(word.prefix):
+                    yield Completion(lesson.id, start, display_meta=lesson.title)
+        elif word.kind == "docker-keyword":
+            yield Completion("docker", start, display_meta="run a docker command")
+        elif word.kind == "docker":
+            yield from docker_completions(word.before, word.prefix)
+
+
+def docker_completions(before: tuple[str, ...], prefix: str) -> Iterable[Completion]:
+    from tutor.dockercli.complete import suggest  # noqa: PLC0415 (lazy: only for docker lines)
+
+    for text, meta in suggest(before, prefix):
+        yield Completion(text, -len(prefix), display_meta=meta)
+
+
+def make_completer(conversation: Conversation) -> Completer:
+    return TutorCompleter(conversation)

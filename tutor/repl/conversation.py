@@ -1,0 +1,360 @@
+"""The tutor's side of the conversation, independent of any terminal library.
+
+The REPL loop feeds it one line at a time; it decides whether the line is a
+tutor command (``/hint``), a docker command, or an answer, and speaks through
+the console. Everything it knows about the learner lives in ``Progress``, which
+is saved after every change.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable, Protocol
+
+from tutor.answers import check_choice, check_text
+from tutor.course.model import ChoiceStep, CommandStep, Course, Lesson, SayStep, Step
+from tutor.progress import PASSED, SKIPPED, Progress, ProgressStore, now_iso
+from tutor.render import lesson as show
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+CONTINUE_WORDS = {"", "n", "next", "ok", "okay", "continue", "go", "y", "yes", "c"}
+YES_WORDS = {"y", "yes"}
+
+
+class Practice(Protocol):
+    """Runs docker commands and checks practice steps against the engine."""
+
+    def run_command(self, line: str, step: CommandStep | None) -> bool | None:
+        """Run what the learner typed; for a practice step, True when it now passes."""
+
+    def check_step(self, step: CommandStep) -> bool:
+        """Check the step against the engine without running anything."""
+
+    def enter_step(self, step: CommandStep) -> None:
+        """Prepare what the step needs (fixtures) before the learner starts."""
+
+    def leave_step(self, step: CommandStep) -> None:
+        """Clean up what the step set up."""
+
+    def status(self) -> str:
+        """A few words about the engine for the toolbar."""
+
+
+class Conversation:
+    def __init__(
+        self,
+        course: Course,
+        store: ProgressStore,
+        console: Console,
+        practice: Practice | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.course = course
+        self.store = store
+        self.console = console
+        self.practice = practice
+        self.progress = progress if progress is not None else Progress()
+        self.lesson: Lesson | None = None
+        self.index = 0
+        self.finished = False  # set by /quit
+        self._pending: tuple[str, Callable[[], None]] | None = None
+        self._restore_position()
+
+    # -- position ---------------------------------------------------------------
+
+    def _restore_position(self) -> None:
+        lesson = self.course.lesson(self.progress.current_lesson or "")
+        if lesson is None:
+            self.progress.current_lesson = None
+            return
+        self.lesson = lesson
+        index = lesson.step_index(self.progress.current_step or "")
+        self.index = index if index is not None else self._first_unfinished(lesson)
+
+    @property
+    def step(self) -> Step | None:
+        if self.lesson is None:
+            return None
+        return self.lesson.steps[self.index]
+
+    def _record(self, step: Step):
+        assert self.lesson is not None
+        return self.progress.lesson(self.lesson.id).step(step.id)
+
+    def _first_unfinished(self, lesson: Lesson) -> int:
+        record = self.progress.lessons.get(lesson.id)
+        for index, step in enumerate(lesson.steps):
+            if not record or not (record.steps.get(step.id) and record.steps[step.id].status):
+                return index
+        return 0
+
+    def save(self) -> None:
+        if self.lesson is not None:
+            self.progress.current_lesson = self.lesson.id
+            self.progress.current_step = self.lesson.steps[self.index].id
+        else:
+            self.progress.current_lesson = None
+            self.progress.current_step = None
+        try:
+            self.store.save(self.progress)
+        except OSError as error:
+            show.say(self.console, f"Could not save progress to {self.store.path}: "
+                     f"{error.strerror or error}. Your place is kept until you quit.",
+                     "tutor.error")
+
+    # -- what the tutor says first -----------------------------------------------
+
+    def greet(self) -> None:
+        if self.lesson is not None:
+            show.say(self.console,
+                     f"Welcome back! Picking up “{self.lesson.title}” at step {self.index + 1}.",
+                     "tutor.heading")
+            self.show_step()
+            return
+        show.say(self.console, "Hi! I'm your Docker tutor. We'll go through short lessons; "
+                 "I explain, ask questions and, in practice steps, check what you do "
+                 "against a real Docker engine.", "tutor.heading")
+        show.lesson_table(self.console, self.course, self.progress)
+        upcoming = self.next_lesson()
+        if upcoming:
+            show.say(self.console, f"Press Enter to start “{upcoming.title}”, "
+                     "/start <lesson> for another, or /help for all commands.")
+        else:
+            show.say(self.console, "You have finished every lesson. /start <lesson> to revisit one.")
+
+    def next_lesson(self) -> Lesson | None:
+        for lesson in self.course.lessons:
+            record = self.progress.lessons.get(lesson.id)
+            if not (record and record.completed):
+                return lesson
+        return None
+
+    def show_step(self) -> None:
+        if self.lesson is None:
+            return
+        show.show_step(self.console, self.lesson, self.index)
+        step = self.step
+        if isinstance(step, CommandStep) and self.practice is not None:
+            self.practice.enter_step(step)
+
+    # -- input ------------------------------------------------------------------
+
+    def handle(self, line: str) -> None:
+        if self._pending is not None:
+            question, action = self._pending
+            self._pending = None
+            if line.strip().lower() in YES_WORDS:
+                action()
+            else:
+                show.say(self.console, "Cancelled: nothing was changed.", "tutor.muted")
+            return
+        text = line.strip()
+        if text.startswith("/"):
+            from tutor.repl.commands import dispatch
+
+            dispatch(self, text)
+            return
+        if text.split(maxsplit=1)[:1] == ["docker"]:
+            self.run_docker(line)
+            return
+        self.answer(text)
+
+    def confirm(self, question: str, action: Callable[[], None]) -> None:
+        """Ask a yes/no question; the learner's next line answers it."""
+        self._pending = (question, action)
+        show.say(self.console, f"{question} [y/N]", "tutor.warning")
+
+    @property
+    def awaiting_confirmation(self) -> bool:
+        return self._pending is not None
+
+    def answer(self, text: str) -> None:
+        step = self.step
+        if step is None:
+            if text.lower() in CONTINUE_WORDS:
+                upcoming = self.next_lesson()
+                if upcoming is None:
+                    show.say(self.console, "Every lesson is done. /lessons lists them; "
+                             "/start <lesson> revisits one.")
+                    return
+                self.start_lesson(upcoming)
+                return
+            show.say(self.console, "No lesson is running. Press Enter to start the next one, "
+                     "or /lessons to choose.")
+            return
+        if isinstance(step, SayStep):
+            if text.lower() in CONTINUE_WORDS:
+                self.advance()
+            else:
+                show.say(self.console, "This step has no question: press Enter to go on "
+                         "(or /help for commands).", "tutor.muted")
+            return
+        if isinstance(step, CommandStep):
+            if not text:
+                show.say(self.console, "Type a docker command (it starts with `docker`), "
+                         "/check if you did it elsewhere, or /hint.", "tutor.muted")
+            else:
+                show.say(self.console, "This step wants a docker command: start the line with "
+                         "`docker`. /hint gives a clue.", "tutor.muted")
+            return
+        verdict = check_choice(step, text) if isinstance(step, ChoiceStep) else check_text(step, text)
+        record = self._record(step)
+        if verdict.unclear:
+            show.unclear(self.console, verdict.feedback)
+            return
+        if verdict.correct:
+            record.status = PASSED
+            show.correct(self.console, step.explanation)
+            self.advance()
+            return
+        record.attempts += 1
+        self.save()
+        show.wrong(self.console, verdict.feedback, len(step.hints) - min(record.hints, len(step.hints)))
+
+    def run_docker(self, line: str) -> None:
+        step = self.step if isinstance(self.step, CommandStep) else None
+        if self.practice is None:
+            show.say(self.console, "Running docker commands is not available in this session.",
+                     "tutor.warning")
+            return
+        passed = self.practice.run_command(line, step)
+        if step is not None and passed:
+            self.pass_command_step(step)
+
+    def pass_command_step(self, step: CommandStep) -> None:
+        self._record(step).status = PASSED
+        show.correct(self.console, step.explanation)
+        self.leave_step()
+        self.advance()
+
+    def leave_step(self) -> None:
+        step = self.step
+        if isinstance(step, CommandStep) and self.practice is not None:
+            self.practice.leave_step(step)
+
+    # -- moving through a lesson ----------------------------------------------
+
+    def start_lesson(self, lesson: Lesson, index: int | None = None) -> None:
+        self.leave_step()
+        self.lesson = lesson
+        self.index = index if index is not None else self._first_unfinished(lesson)
+        record = self.progress.lesson(lesson.id)
+        if record.completed:
+            self.index = 0 if index is None else self.index
+        show.say(self.console, f"Lesson: {lesson.title}", "tutor.heading")
+        show.say(self.console, lesson.summary, "tutor.muted")
+        missing = [
+            r for r in lesson.requires
+            if not (self.progress.lessons.get(r) and self.progress.lessons[r].completed)
+        ]
+        if missing:
+            titles = ", ".join(
+                (self.course.lesson(r).title if self.course.lesson(r) else r) for r in missing
+            )
+            show.say(self.console, f"This lesson builds on: {titles}. Fine to go ahead; "
+                     "/lessons lists them.", "tutor.muted")
+        self.save()
+        self.show_step()
+
+    def advance(self) -> None:
+        assert self.lesson is not None
+        step = self.step
+        if isinstance(step, SayStep):
+            self._record(step).status = PASSED
+        if self.index + 1 < len(self.lesson.steps):
+            self.index += 1
+            self.save()
+            self.show_step()
+            return
+        self.complete_lesson()
+
+    def go_back(self) -> None:
+        if self.lesson is None:
+            show.say(self.console, "No lesson is running.", "tutor.muted")
+            return
+        if self.index == 0:
+            show.say(self.console, "This is the first step of the lesson.", "tutor.muted")
+            return
+        self.leave_step()
+        self.index -= 1
+        self.save()
+        self.show_step()
+
+    def skip(self) -> None:
+        step = self.step
+        if step is None:
+            show.say(self.console, "No lesson is running.", "tutor.muted")
+            return
+        record = self._record(step)
+        if step.is_question and record.status != PASSED:
+            record.status = SKIPPED
+            show.say(self.console, "Skipped. You can come back with /back, and /progress "
+                     "counts it as skipped.", "tutor.muted")
+        self.leave_step()
+        self.advance()
+
+    def complete_lesson(self) -> None:
+        assert self.lesson is not None
+        lesson = self.lesson
+        record = self.progress.lesson(lesson.id)
+        record.completed_at = record.completed_at or now_iso()
+        skipped = sum(1 for s in lesson.steps if (r := record.steps.get(s.id)) and r.status == SKIPPED)
+        self.lesson = None
+        self.index = 0
+        self.save()
+        self.console.print()
+        show.say(self.console, f"🎉 Lesson complete: {lesson.title}", "tutor.correct")
+        if skipped:
+            show.say(self.console, f"You skipped {skipped} question(s); /start {lesson.id} "
+                     "to try them again.", "tutor.muted")
+        upcoming = self.next_lesson()
+        if upcoming:
+            show.say(self.console, f"Next up: “{upcoming.title}”. Press Enter to start it, "
+                     "or /lessons to choose.")
+        else:
+            show.say(self.console, "That was the last lesson: you have finished the course!",
+                     "tutor.correct")
+
+    # -- help for the current step --------------------------------------------
+
+    def hint(self) -> None:
+        step = self.step
+        if step is None or not step.is_question:
+            show.say(self.console, "No question is waiting, so no hint is needed: "
+                     "press Enter to go on.", "tutor.muted")
+            return
+        record = self._record(step)
+        if record.hints >= len(step.hints):
+            show.say(self.console, "No more hints for this step. /explain shows the "
+                     "explanation; /skip moves on.", "tutor.muted")
+            return
+        record.hints += 1
+        self.save()
+        show.hint(self.console, step.hints[record.hints - 1], record.hints, len(step.hints))
+
+    def explain(self) -> None:
+        step = self.step
+        if step is None or not step.is_question:
+            show.say(self.console, "Nothing to explain here: this step is an explanation "
+                     "already. Press Enter to go on.", "tutor.muted")
+            return
+        record = self._record(step)
+        if record.status != PASSED:
+            record.revealed = True
+            self.save()
+        show.explanation(self.console, step.explanation)
+        if record.status != PASSED:
+            show.say(self.console, "Now answer the question to go on (or /skip).", "tutor.muted")
+
+    def toolbar_state(self) -> tuple[str | None, int, int]:
+        if self.lesson is None:
+            return None, 0, 0
+        return self.lesson.title, self.index + 1, len(self.lesson.steps)
+
+    def quit(self) -> None:
+        self.leave_step()
+        self.save()
+        self.finished = True
+        show.say(self.console, "Progress saved. See you next time!", "tutor.muted")
+
