@@ -22,12 +22,21 @@ class AnswerPattern:
         answer = answer.strip()
         if self.kind == "exact":
             return answer in self.values
+        # Learners often quote an answer the way the lesson shows it: `docker build`.
+        answer = unquote(answer)
         if self.kind == "ignore_case":
             folded = fold(answer)
             return any(folded == fold(value) for value in self.values)
         return any(
             re.fullmatch(value, answer, flags=re.IGNORECASE) is not None for value in self.values
         )
+
+
+def unquote(text: str) -> str:
+    for quote in ("`", '"', "'"):
+        if len(text) > 1 and text.startswith(quote) and text.endswith(quote):
+            return text[1:-1].strip()
+    return text
 
 
 def fold(text: str) -> str:
