@@ -35,7 +35,7 @@ def parse_choice_answer(answer: str, count: int) -> set[int] | str:
     indexes: set[int] = set()
     valid_letters = LABELS[:count]
     for word in words:
-        word = word.strip(".)")
+        word = word.strip(".()")
         if word.isdigit():
             number = int(word)
             if not 1 <= number <= count:

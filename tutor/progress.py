@@ -119,15 +119,15 @@ class ProgressStore:
 
     def load(self) -> LoadResult:
         try:
-            text = self.path.read_text(encoding="utf-8")
+            data = self.path.read_bytes()
         except FileNotFoundError:
             return LoadResult(Progress())
         except OSError as error:
             # Unreadable (permissions): leave it where it is; saving will report too.
             return LoadResult(Progress(), problem=f"cannot read {self.path}: {error.strerror}")
         try:
-            return LoadResult(Progress.from_json(json.loads(text)))
-        except (ValueError, TypeError, AttributeError) as error:
+            return LoadResult(Progress.from_json(json.loads(data.decode("utf-8"))))
+        except (ValueError, TypeError, AttributeError) as error:  # UnicodeDecodeError too
             backup = self._set_aside()
             return LoadResult(Progress(), backup=backup, problem=str(error))
 

@@ -14,7 +14,7 @@ from tutor.course.fields import Fields
 from tutor.course.model import Course, Lesson, Step
 from tutor.course.problems import LessonProblem, Where, did_you_mean
 from tutor.course.steps import step_parsers
-from tutor.course.yamldoc import YamlError, parse_yaml
+from tutor.course.yamldoc import LineList, YamlError, parse_yaml
 
 COURSE_FILE = "course.yaml"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -62,6 +62,8 @@ def load_lesson(path: Path, problems: list[LessonProblem]) -> Lesson | None:
     title = fields.text("title")
     summary = fields.text("summary")
     requires = fields.text_list("requires", required=False)
+    raw_requires = data.get("requires")
+    requires_lines = tuple(raw_requires.item_lines) if isinstance(raw_requires, LineList) else ()
     needs_engine = fields.boolean("needs_engine", default=False)
     steps = _parse_steps(fields)
     fields.finish()
@@ -73,6 +75,7 @@ def load_lesson(path: Path, problems: list[LessonProblem]) -> Lesson | None:
         summary=summary,
         steps=tuple(steps),
         requires=requires,
+        requires_lines=requires_lines,
         needs_engine=needs_engine,
         source=path,
     )
@@ -130,6 +133,10 @@ def load_course(lessons_dir: Path) -> Course:
             lesson_ids = fields.text_list("lessons", min_items=1)
             fields.finish()
     lessons: list[Lesson] = []
+    repeated = sorted({i for i in lesson_ids if lesson_ids.count(i) > 1})
+    if repeated:
+        problems.append(LessonProblem(Where(course_path, field="lessons"),
+                                      f"lists {', '.join(repeated)} more than once"))
     for lesson_id in dict.fromkeys(lesson_ids):  # keep order, drop repeats
         lesson = load_lesson(lessons_dir / f"{lesson_id}.yaml", problems)
         if lesson is not None:
@@ -143,12 +150,15 @@ def load_course(lessons_dir: Path) -> Course:
             )
     known = {lesson.id for lesson in lessons} | listed
     for lesson in lessons:
-        for required in lesson.requires:
+        for index, required in enumerate(lesson.requires):
             if required not in known:
                 problems.append(
                     LessonProblem(
-                        Where(lesson.source or course_path, lesson.id, field="requires"),
+                        Where(lesson.source or course_path, lesson.id,
+                              field=f"requires[{index + 1}]"),
                         f"unknown lesson '{required}'{did_you_mean(required, known)}",
+                        lesson.requires_lines[index] if index < len(lesson.requires_lines)
+                        else None,
                     )
                 )
     return Course(title=title, lessons=tuple(lessons), problems=tuple(problems))

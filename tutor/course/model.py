@@ -6,9 +6,9 @@ Everything here is immutable: a loaded course never changes while the tutor runs
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Union
+from typing import Any, Union
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ class CommandStep:
     solution: tuple[str, ...] = ()
     wrong_attempts: tuple[Any, ...] = ()
     alternatives: tuple[tuple[str, ...], ...] = ()
-    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    variables: tuple[Any, ...] = ()  # tutor.course.practice.VarSpec
 
     kind = "command"
     is_question = True
@@ -132,6 +132,7 @@ class Lesson:
     requires: tuple[str, ...] = ()
     needs_engine: bool = False
     source: Path | None = None
+    requires_lines: tuple[int, ...] = ()  # where each `requires` entry is, for messages
 
     def step_index(self, step_id: str) -> int | None:
         for index, step in enumerate(self.steps):

@@ -78,6 +78,8 @@ def parse_answer_pattern(fields: Fields) -> AnswerPattern | None:
             + (f" (found {', '.join(present)})" if present else ""),
             fields.line_of(),
         )
+        for form in ANSWER_FORMS:  # marked read, so a typo like "exakt" gets a suggestion
+            fields.read.add(form)
         for form in present:
             fields.raw(form)
         return None
@@ -132,4 +134,8 @@ def register_step_type(name: str, parser: StepParser) -> None:
 
 
 def step_parsers() -> dict[str, StepParser]:
+    # Practice steps live in their own module (they pull in the check vocabulary);
+    # importing it registers the "command" type.
+    import tutor.course.practice  # noqa: F401
+
     return STEP_PARSERS

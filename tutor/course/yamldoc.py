@@ -41,9 +41,6 @@ class LineList(list):
         return self.line
 
 
-_scalar_constructor = yaml.SafeLoader(stream="")
-
-
 def parse_yaml(text: str) -> Any:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -51,15 +48,19 @@ def parse_yaml(text: str) -> Any:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = error.problem or str(error)
+        if "mapping values are not allowed" in problem:
+            problem += ("; an unquoted ': ' inside text starts a mapping in YAML,"
+                        " so put the text in quotes or use a | block")
         raise YamlError(f"not valid YAML: {problem}", line) from None
     except yaml.YAMLError as error:
         raise YamlError(f"not valid YAML: {error}", None) from None
     if node is None:
         return None
-    return _build(node)
+    # A fresh constructor per document: it caches every node it has built.
+    return _build(node, yaml.SafeLoader(stream=""))
 
 
-def _build(node: yaml.Node) -> Any:
+def _build(node: yaml.Node, constructor: yaml.SafeLoader) -> Any:
     line = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         result = LineMap()
@@ -68,13 +69,13 @@ def _build(node: yaml.Node) -> Any:
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlError("mapping keys must be plain words", key_node.start_mark.line + 1)
-            key = str(_scalar_constructor.construct_object(key_node))
+            key = str(constructor.construct_object(key_node))
             key_line = key_node.start_mark.line + 1
             if key in result:
                 raise YamlError(
                     f"duplicate key '{key}' (first at line {result.key_lines[key]})", key_line
                 )
-            result[key] = _build(value_node)
+            result[key] = _build(value_node, constructor)
             result.key_lines[key] = key_line
         return result
     if isinstance(node, yaml.SequenceNode):
@@ -82,7 +83,7 @@ def _build(node: yaml.Node) -> Any:
         items.line = line
         items.item_lines = []
         for item in node.value:
-            items.append(_build(item))
+            items.append(_build(item, constructor))
             items.item_lines.append(item.start_mark.line + 1)
         return items
-    return _scalar_constructor.construct_object(node)
+    return constructor.construct_object(node)

@@ -18,24 +18,30 @@ from tutor.render import lesson as show
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from tutor.practice.session import Outcome
+
 CONTINUE_WORDS = {"", "n", "next", "ok", "okay", "continue", "go", "y", "yes", "c"}
 YES_WORDS = {"y", "yes"}
 
 
 class Practice(Protocol):
-    """Runs docker commands and checks practice steps against the engine."""
+    """Runs docker commands and checks practice steps against the engine
+    (tutor.practice.session.PracticeSession)."""
 
-    def run_command(self, line: str, step: CommandStep | None) -> bool | None:
-        """Run what the learner typed; for a practice step, True when it now passes."""
+    def run_command(self, line: str, lesson_id: str | None, step: CommandStep | None) -> Outcome:
+        """Run what the learner typed; for a practice step, passed when it now passes."""
 
-    def check_step(self, step: CommandStep) -> bool:
+    def check_step(self, lesson_id: str, step: CommandStep) -> bool:
         """Check the step against the engine without running anything."""
 
-    def enter_step(self, step: CommandStep) -> None:
-        """Prepare what the step needs (fixtures) before the learner starts."""
+    def enter_step(self, lesson_id: str, step: CommandStep) -> dict[str, str]:
+        """Prepare what the step needs (fixtures); returns its template values."""
 
-    def leave_step(self, step: CommandStep) -> None:
+    def leave_step(self, lesson_id: str, step: CommandStep) -> None:
         """Clean up what the step set up."""
+
+    def values_for(self, step: CommandStep) -> dict[str, str]:
+        """The template values of the step (its defaults when not entered)."""
 
     def status(self) -> str:
         """A few words about the engine for the toolbar."""
@@ -133,10 +139,21 @@ class Conversation:
     def show_step(self) -> None:
         if self.lesson is None:
             return
-        show.show_step(self.console, self.lesson, self.index)
         step = self.step
+        values: dict[str, str] = {}
         if isinstance(step, CommandStep) and self.practice is not None:
-            self.practice.enter_step(step)
+            # Setup first: the task text names what it created ({{ web }}).
+            values = self.practice.enter_step(self.lesson.id, step)
+        show.show_step(self.console, self.lesson, self.index, values)
+
+    def _render(self, text: str) -> str:
+        """Fill a practice step's {{ placeholders }} with this run's values."""
+        step = self.step
+        if not isinstance(step, CommandStep) or self.practice is None or "{{" not in text:
+            return text
+        from tutor.checks.templating import render_template
+
+        return render_template(text, self.practice.values_for(step))
 
     # -- input ------------------------------------------------------------------
 
@@ -155,10 +172,15 @@ class Conversation:
 
             dispatch(self, text)
             return
-        if text.split(maxsplit=1)[:1] == ["docker"]:
+        # On a question, "docker build" is an answer; elsewhere it is a command to run.
+        if text.split(maxsplit=1)[:1] == ["docker"] and not self._asks_for_answer():
             self.run_docker(line)
             return
         self.answer(text)
+
+    def _asks_for_answer(self) -> bool:
+        step = self.step
+        return step is not None and step.is_question and not isinstance(step, CommandStep)
 
     def confirm(self, question: str, action: Callable[[], None]) -> None:
         """Ask a yes/no question; the learner's next line answers it."""
@@ -218,20 +240,28 @@ class Conversation:
             show.say(self.console, "Running docker commands is not available in this session.",
                      "tutor.warning")
             return
-        passed = self.practice.run_command(line, step)
-        if step is not None and passed:
+        lesson_id = self.lesson.id if self.lesson else None
+        self.apply_outcome(self.practice.run_command(line, lesson_id, step), step)
+
+    def apply_outcome(self, outcome: Outcome, step: CommandStep | None) -> None:
+        if outcome.confirm is not None:
+            question, proceed = outcome.confirm
+            self.confirm(question, lambda: self.apply_outcome(proceed(), step))
+            return
+        # The learner may have moved on while a confirmation was pending.
+        if step is not None and outcome.passed and self.step is step:
             self.pass_command_step(step)
 
     def pass_command_step(self, step: CommandStep) -> None:
         self._record(step).status = PASSED
-        show.correct(self.console, step.explanation)
+        show.correct(self.console, self._render(step.explanation))
         self.leave_step()
         self.advance()
 
     def leave_step(self) -> None:
         step = self.step
-        if isinstance(step, CommandStep) and self.practice is not None:
-            self.practice.leave_step(step)
+        if isinstance(step, CommandStep) and self.practice is not None and self.lesson:
+            self.practice.leave_step(self.lesson.id, step)
 
     # -- moving through a lesson ----------------------------------------------
 
@@ -331,7 +361,8 @@ class Conversation:
             return
         record.hints += 1
         self.save()
-        show.hint(self.console, step.hints[record.hints - 1], record.hints, len(step.hints))
+        show.hint(self.console, self._render(step.hints[record.hints - 1]), record.hints,
+                  len(step.hints))
 
     def explain(self) -> None:
         step = self.step
@@ -343,7 +374,7 @@ class Conversation:
         if record.status != PASSED:
             record.revealed = True
             self.save()
-        show.explanation(self.console, step.explanation)
+        show.explanation(self.console, self._render(step.explanation))
         if record.status != PASSED:
             show.say(self.console, "Now answer the question to go on (or /skip).", "tutor.muted")
 

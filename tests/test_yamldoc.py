@@ -1,0 +1,121 @@
+"""yamldoc: YAML values that remember the line of every key and item."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import dedent, line_of
+from tutor.course.yamldoc import LineList, LineMap, YamlError, parse_yaml
+
+DOC = dedent(
+    """
+    # a comment first, so lines are not trivially 1, 2, 3
+    id: demo
+    title: Demo
+
+    steps:
+      - id: one
+        type: say
+      - id: two
+        type: choice
+        choices:
+          - text: a
+          - text: b
+    """
+)
+
+
+def test_keys_remember_their_lines():
+    data = parse_yaml(DOC)
+    assert isinstance(data, LineMap)
+    assert data.line_of("id") == line_of(DOC, "id: demo")
+    assert data.line_of("title") == line_of(DOC, "title:")
+    assert data.line_of("steps") == line_of(DOC, "steps:")
+
+
+def test_list_items_remember_their_lines():
+    data = parse_yaml(DOC)
+    steps = data["steps"]
+    assert isinstance(steps, LineList)
+    assert steps.line_of(0) == line_of(DOC, "- id: one")
+    assert steps.line_of(1) == line_of(DOC, "- id: two")
+    second = steps[1]
+    assert second.line_of("type") == line_of(DOC, "type: choice")
+    assert second["choices"].line_of(1) == line_of(DOC, "- text: b")
+
+
+def test_unknown_key_or_index_falls_back_to_the_container_line():
+    data = parse_yaml(DOC)
+    step = data["steps"][0]
+    assert step.line_of("no-such-key") == step.line == line_of(DOC, "- id: one")
+    choices = data["steps"][1]["choices"]
+    assert choices.line_of(7) == choices.line
+
+
+def test_values_are_plain_python_values():
+    data = parse_yaml("n: 3\nflag: true\nword: yes please\nitems: [a, 2]\nnothing:\n")
+    assert data == {"n": 3, "flag": True, "word": "yes please", "items": ["a", 2], "nothing": None}
+    assert isinstance(data["n"], int) and isinstance(data["flag"], bool)
+
+
+def test_empty_document_is_none():
+    assert parse_yaml("") is None
+    assert parse_yaml("# only a comment\n") is None
+
+
+def test_duplicate_key_reports_both_lines():
+    text = dedent(
+        """
+        id: demo
+        title: First title
+        summary: s
+        title: Second title
+        """
+    )
+    with pytest.raises(YamlError) as caught:
+        parse_yaml(text)
+    assert caught.value.line == line_of(text, "Second title")
+    assert "duplicate key 'title'" in caught.value.message
+    assert f"line {line_of(text, 'First title')}" in caught.value.message
+
+
+def test_duplicate_key_in_a_nested_mapping_is_found():
+    text = dedent(
+        """
+        steps:
+          - id: one
+            type: say
+            text: hello
+            type: choice
+        """
+    )
+    with pytest.raises(YamlError) as caught:
+        parse_yaml(text)
+    assert caught.value.line == line_of(text, "type: choice")
+    assert f"line {line_of(text, 'type: say')}" in caught.value.message
+
+
+def test_same_key_in_different_mappings_is_not_a_duplicate():
+    data = parse_yaml("- id: a\n- id: b\n")
+    assert [item["id"] for item in data] == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    "text, bad_line",
+    [
+        ("a: 1\nb: [1, 2\nc: 3\n", 3),  # unclosed flow list: noticed where it goes wrong
+        ("a: 1\n\tb: 2\n", 2),  # a tab used for indentation
+        ("title: ok\nsteps:\n  - id: a\n    text: Note: this\n", 4),  # an unquoted ': '
+    ],
+)
+def test_invalid_yaml_is_reported_with_a_line(text, bad_line):
+    with pytest.raises(YamlError) as caught:
+        parse_yaml(text)
+    assert caught.value.line == bad_line
+    assert caught.value.message.startswith("not valid YAML: ")
+
+
+def test_complex_mapping_keys_are_rejected_with_a_line():
+    with pytest.raises(YamlError) as caught:
+        parse_yaml("id: x\n? [a, b]\n: 1\n")
+    assert caught.value.line == 2

@@ -1,0 +1,214 @@
+"""The ``command`` step type: a practice task checked against the engine.
+
+See docs/checks.md for the fields. Importing this module registers the step type.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from tutor.course.fields import MISSING, Fields, describe_type, each_item
+from tutor.course.model import CommandStep
+from tutor.course.steps import register_step_type
+
+VAR_FORMS = ("free_name", "free_port", "value", "engine_fact")
+ENGINE_FACTS = ("kernel", "os", "architecture", "version")
+SETUP_FORMS = ("pull", "container", "image", "file")
+CONTAINER_STATES = ("running", "exited", "created")
+
+
+@dataclass(frozen=True)
+class VarSpec:
+    name: str
+    form: str  # one of VAR_FORMS
+    default: str
+
+
+@dataclass(frozen=True)
+class SetupAction:
+    form: str  # one of SETUP_FORMS
+    spec: Any  # the image ref for pull; a plain dict for the others
+
+
+@dataclass(frozen=True)
+class WrongAttempt:
+    commands: tuple[str, ...]
+    reason: str
+
+
+def _plain(value: Any) -> Any:
+    """LineMap/LineList to plain dict/list, so runtime code never sees YAML types."""
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _parse_vars(fields: Fields) -> tuple[VarSpec, ...]:
+    value = fields.raw("vars")
+    if value is MISSING:
+        return ()
+    if not isinstance(value, dict):
+        fields.field_problem("vars", f"must be a mapping of names, found {describe_type(value)}")
+        return ()
+    specs = []
+    for name, spec in value.items():
+        where = fields.where.at_field("vars").at_field(str(name))
+        line = value.line_of(name) if hasattr(value, "line_of") else None
+        var_fields = Fields(spec, where, fields.problems, line)
+        if not var_fields.ok:
+            continue
+        if not str(name).isidentifier() or not str(name).islower():
+            var_fields.problem(f"'{name}' must be a lowercase name (letters, digits, _)", line)
+        present = [form for form in VAR_FORMS if var_fields.has(form)]
+        if len(present) != 1:
+            var_fields.problem(f"needs exactly one of {', '.join(VAR_FORMS)}", line)
+            var_fields.read.update(present)
+            var_fields.finish()
+            continue
+        form = present[0]
+        raw = var_fields.raw(form)
+        if form == "free_port" and not (isinstance(raw, int) and 1 <= raw <= 65535):
+            var_fields.field_problem(form, "must be a port number (1-65535)")
+        elif form == "engine_fact" and raw not in ENGINE_FACTS:
+            var_fields.field_problem(form, f"must be one of {', '.join(ENGINE_FACTS)}")
+        elif form != "free_port" and not isinstance(raw, str):
+            var_fields.field_problem(form, f"must be text, found {describe_type(raw)}")
+        else:
+            specs.append(VarSpec(str(name), form, str(raw)))
+        var_fields.finish()
+    return tuple(specs)
+
+
+def _parse_setup(fields: Fields) -> tuple[SetupAction, ...]:
+    actions = []
+    for item, where, line in fields.mappings("setup", required=False):
+        entry = Fields(item, where, fields.problems, line)
+        if not entry.ok:
+            continue
+        present = [form for form in SETUP_FORMS if entry.has(form)]
+        if len(present) != 1:
+            entry.problem(f"needs exactly one of {', '.join(SETUP_FORMS)}", line)
+            entry.read.update(entry.mapping)
+            entry.finish()
+            continue
+        form = present[0]
+        if form == "pull":
+            ref = entry.text(form)
+            if ref:
+                actions.append(SetupAction(form, ref))
+        else:
+            spec = entry.raw(form)
+            problems_before = len(fields.problems)
+            _check_setup_mapping(entry, form, spec)
+            if len(fields.problems) == problems_before:
+                actions.append(SetupAction(form, _plain(spec)))
+        entry.finish()
+    return tuple(actions)
+
+
+SETUP_FIELDS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # form: (required fields, optional fields)
+    "container": (("as", "image"), ("command", "state", "ports", "env", "files")),
+    "image": (("as", "tag", "dockerfile"), ()),
+    "file": (("path", "content"), ()),
+}
+
+
+def _check_setup_mapping(entry: Fields, form: str, spec: Any) -> None:
+    sub = Fields(spec, entry.where.at_field(form), entry.problems, entry.line_of(form))
+    if not sub.ok:
+        return
+    required, optional = SETUP_FIELDS[form]
+    for name in required:
+        sub.text(name)
+    for name in optional:
+        value = sub.raw(name)
+        if value is MISSING:
+            continue
+        if name == "command" and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            sub.field_problem(name, "must be a list of text (the argv)")
+        elif name == "state" and value not in CONTAINER_STATES:
+            sub.field_problem(name, f"must be one of {', '.join(CONTAINER_STATES)}")
+        elif name in ("ports", "env", "files") and not isinstance(value, dict):
+            sub.field_problem(name, f"must be a mapping, found {describe_type(value)}")
+    sub.finish()
+
+
+def _command_lists(fields: Fields, name: str) -> tuple[tuple[str, ...], ...]:
+    value = fields.raw(name)
+    if value is MISSING:
+        return ()
+    if not isinstance(value, list):
+        fields.field_problem(name, "must be a list of command lists")
+        return ()
+    result = []
+    for index, item in enumerate(value):
+        if isinstance(item, str):
+            item = [item]
+        if not (isinstance(item, list) and item and all(isinstance(c, str) for c in item)):
+            fields.problem("must be a list of docker commands", fields.line_of(name),
+                           fields.where.at_field(name).at_item(index))
+            continue
+        result.append(tuple(item))
+    return tuple(result)
+
+
+def parse_command(fields: Fields, step_id: str) -> CommandStep | None:
+    from tutor.checks import parse_check
+
+    before = len(fields.problems)
+    task = fields.text("task")
+    hints = fields.text_list("hints", required=True, min_items=1)
+    explanation = fields.text("explanation")
+    variables = _parse_vars(fields)
+    setup = _parse_setup(fields)
+    # A setup resource's `as` name is a variable too: its real (unique) name.
+    declared = {var.name for var in variables} | {
+        action.spec["as"] for action in setup if isinstance(action.spec, dict) and "as" in action.spec
+    }
+    check_value = fields.raw("check", required=True)
+    check = None
+    if check_value is not MISSING:
+        check = parse_check(check_value, fields.where.at_field("check"), fields.problems,
+                            fields.line_of("check"), declared)
+    solution = fields.text_list("solution", required=True, min_items=1)
+    alternatives = _command_lists(fields, "alternatives")
+
+    def parse_wrong(entry: Fields) -> WrongAttempt | None:
+        commands = entry.text_list("commands", min_items=1)
+        reason = entry.text("reason")
+        return WrongAttempt(commands, reason) if commands and reason else None
+
+    wrong = each_item(fields, "wrong", parse_wrong, required=False)
+    for text in (task or "", *hints, explanation or "", *solution,
+                 *(c for alt in alternatives for c in alt),
+                 *(c for attempt in wrong for c in attempt.commands)):
+        _check_placeholders(fields, text, declared)
+    if len(fields.problems) != before or check is None or task is None or explanation is None:
+        return None
+    return CommandStep(
+        id=step_id,
+        task=task,
+        check=check,
+        hints=hints,
+        explanation=explanation,
+        setup=setup,
+        solution=solution,
+        wrong_attempts=tuple(wrong),
+        alternatives=alternatives,
+        variables=variables,
+    )
+
+
+def _check_placeholders(fields: Fields, text: str, declared: set[str]) -> None:
+    from tutor.checks import template_names
+
+    for name in sorted(template_names(text) - declared):
+        fields.problem(f"uses {{{{ {name} }}}} but no var '{name}' is declared in 'vars'",
+                       fields.line_of())
+
+
+register_step_type("command", parse_command)
