@@ -522,7 +522,7 @@ def test_unknown_requires_suggests_a_lesson(tmp_path):
     problems = [str(p) for p in course.problems]
     assert len(problems) == 1
     assert problems[0].startswith(f"{lessons / 'second.yaml'}")
-    assert "lesson 'second', field 'requires': unknown lesson 'frist' (did you mean 'first'?)" \
+    assert "lesson 'second', field 'requires[1]': unknown lesson 'frist' (did you mean 'first'?)" \
         in problems[0]
     # a wrong recommendation does not hide the lesson
     assert [lesson.id for lesson in course.lessons] == ["first", "second"]

@@ -37,7 +37,9 @@ def build_conversation(env: Environment, practice: Practice | None = None) -> Co
 
 
 def make_practice(env: Environment) -> Practice | None:
-    return None
+    from tutor.practice.session import PracticeSession
+
+    return PracticeSession(env)
 
 
 def run_tutor(env: Environment, banner: bool = True) -> ExitStatus:

@@ -27,7 +27,32 @@ def build_parser() -> argparse.ArgumentParser:
                                description="Validate lesson files (default: the shipped lessons).")
     lint.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                       help="lesson files or directories")
+    commands.add_parser("doctor", help="check the Docker engine and what the lessons need",
+                        description="Report the docker client, the engine it reaches and how, "
+                        "and the images the lessons use, with the fix for each problem.")
+    selftest = commands.add_parser(
+        "selftest", help="play every practice step against the engine",
+        description="For each practice step: the check fails before the solution, wrong "
+        "attempts fail for their reason, alternatives and the solution pass, and nothing "
+        "labelled is left behind. Needs a Docker engine.")
+    selftest.add_argument("lessons", nargs="*", metavar="LESSON", help="lesson ids (default: all)")
     return parser
+
+
+def lesson_images(env: Environment) -> list[str]:
+    """Images the practice steps pull or start containers from."""
+    from tutor.course import load_course
+
+    assert env.lessons_dir is not None
+    images: dict[str, None] = {}
+    for lesson in load_course(env.lessons_dir).lessons:
+        for step in lesson.steps:
+            for action in getattr(step, "setup", ()):
+                if action.form == "pull":
+                    images[action.spec] = None
+                elif action.form == "container":
+                    images[action.spec["image"]] = None
+    return list(images)
 
 
 def run_lint(env: Environment, paths: list[Path]) -> ExitStatus:
@@ -54,6 +79,14 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> i
     try:
         if args.command == "lint":
             return run_lint(env, args.paths)
+        if args.command == "doctor":
+            from tutor.engine.doctor import run_doctor
+
+            return run_doctor(env, images=lesson_images(env))
+        if args.command == "selftest":
+            from tutor.practice.selftest import run_selftest
+
+            return run_selftest(env, args.lessons)
         from tutor.app import run_tutor
 
         return run_tutor(env, banner=not args.no_banner)

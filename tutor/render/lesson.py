@@ -33,7 +33,8 @@ def step_header(console: Console, lesson: Lesson, index: int) -> None:
     console.print(Rule(Text(title, style="tutor.muted"), style="tutor.muted", align="left"))
 
 
-def show_step(console: Console, lesson: Lesson, index: int) -> None:
+def show_step(console: Console, lesson: Lesson, index: int,
+              values: dict[str, str] | None = None) -> None:
     step = lesson.steps[index]
     step_header(console, lesson, index)
     if isinstance(step, SayStep):
@@ -43,7 +44,7 @@ def show_step(console: Console, lesson: Lesson, index: int) -> None:
     elif isinstance(step, TextStep):
         show_text_question(console, step)
     elif isinstance(step, CommandStep):
-        show_task(console, step)
+        show_task(console, step, values or {})
 
 
 def show_say(console: Console, step: SayStep) -> None:
@@ -80,8 +81,10 @@ def show_text_question(console: Console, step: TextStep) -> None:
     console.print(Text("  Type your answer.", style="tutor.muted"))
 
 
-def show_task(console: Console, step: CommandStep) -> None:
-    markdown(console, step.task)
+def show_task(console: Console, step: CommandStep, values: dict[str, str]) -> None:
+    from tutor.checks.templating import render_template
+
+    markdown(console, render_template(step.task, values))
     console.print(Text("  Type the docker command. /check re-checks work done elsewhere.",
                        style="tutor.muted"))
 

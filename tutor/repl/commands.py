@@ -99,7 +99,7 @@ def _check(conv: Conversation, _args: str) -> None:
         show.say(conv.console, "Checking against the engine is not available in this session.",
                  "tutor.warning")
         return
-    if conv.practice.check_step(step):
+    if conv.practice.check_step(conv.lesson.id if conv.lesson else "", step):
         conv.pass_command_step(step)
 
 
