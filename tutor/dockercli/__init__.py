@@ -1,0 +1,67 @@
+"""A model of the docker command line: split, parse, normalise, classify.
+
+Pure standard library and cheap to import (the REPL loads it at start-up
+for completion).  Typical use::
+
+    from tutor.dockercli import split_command, parse, destructive_targets
+
+    argv = split_command(line)          # ShellSyntaxError for pipes, $(...), globs...
+    cmd = parse(argv)                   # UnknownCommand / UsageError with did-you-mean
+    cmd.canonical()                     # "docker container ls --all"
+    destructive_targets(cmd)            # Destruction(...) or None
+"""
+
+from .effects import (
+    Destruction,
+    destructive_targets,
+    is_interactive,
+    is_read_only,
+    needs_terminal,
+)
+from .model import (
+    COMMANDS,
+    GLOBAL_FLAGS,
+    CommandSpec,
+    Flag,
+    canonical_path,
+    describe,
+    flags_for,
+    lookup,
+    subcommand_names,
+)
+from .parse import (
+    DockerCliError,
+    OptionMap,
+    ParsedCommand,
+    UnknownCommand,
+    UnsupportedCommand,
+    UsageError,
+    parse,
+)
+from .shellwords import ShellSyntaxError, split_command
+
+__all__ = [
+    "COMMANDS",
+    "GLOBAL_FLAGS",
+    "CommandSpec",
+    "Destruction",
+    "DockerCliError",
+    "Flag",
+    "OptionMap",
+    "ParsedCommand",
+    "ShellSyntaxError",
+    "UnknownCommand",
+    "UnsupportedCommand",
+    "UsageError",
+    "canonical_path",
+    "describe",
+    "destructive_targets",
+    "flags_for",
+    "is_interactive",
+    "is_read_only",
+    "lookup",
+    "needs_terminal",
+    "parse",
+    "split_command",
+    "subcommand_names",
+]

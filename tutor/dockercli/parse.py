@@ -1,0 +1,528 @@
+"""Parse a docker argv into a normalised :class:`ParsedCommand`.
+
+The rules follow docker's own parser (cobra + pflag) closely enough that a
+command docker accepts parses here and a command docker rejects for a usage
+reason raises here, with a friendlier message:
+
+* global options (``-H``, ``--context``...) only before the command name;
+* ``--flag=value`` / ``--flag value``; booleans take no separate value but
+  accept ``--flag=false``;
+* short flags combine (``-it``, ``-dp 8080:80``): only the last letter of a
+  group may take a value, and the value may be attached (``-p8080:80``) or
+  given after ``=`` (``-e=A``);
+* a value is taken from the next word even if it starts with ``-`` (pflag
+  does the same: ``--format -q`` sets the format to "-q");
+* ``--`` ends the options; ``-`` alone is a positional argument;
+* flags may follow positionals (``docker rm web -f``) except for run, create,
+  exec, top and commit, where docker stops at the first positional: for
+  run/create/exec the rest is the container command (``docker run busybox
+  ls -l`` keeps ``-l`` for ls).
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from .model import (
+    _CHILDREN,
+    BY_PATH,
+    PARTIAL_GROUPS,
+    ROOT,
+    UNCOVERED,
+    CommandSpec,
+    Flag,
+    canonical_path,
+    lookup,
+)
+
+# --------------------------------------------------------------------------
+# Errors
+# --------------------------------------------------------------------------
+
+
+class DockerCliError(Exception):
+    """A command line docker would refuse; ``str(err)`` is learner-friendly."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        command: str = "docker",
+        suggestions: Sequence[str] = (),
+        flag: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.command = command  # e.g. "docker ps" (as typed)
+        self.suggestions = tuple(suggestions)  # full replacement words/commands
+        self.flag = flag  # the offending flag as typed, if any
+
+    @property
+    def suggestion(self) -> str | None:
+        """The best did-you-mean candidate, if any."""
+        return self.suggestions[0] if self.suggestions else None
+
+
+class UnknownCommand(DockerCliError):
+    """The command words are not a docker command (typo, or not docker at all)."""
+
+
+class UnsupportedCommand(UnknownCommand):
+    """A real docker command that this model does not describe (compose, swarm...)."""
+
+
+class UsageError(DockerCliError):
+    """A known command used wrongly: unknown flag, missing value, wrong arg count."""
+
+
+# --------------------------------------------------------------------------
+# Result
+# --------------------------------------------------------------------------
+
+
+class OptionMap(Mapping[str, tuple[str, ...]]):
+    """Immutable, hashable ``{flag name: values}`` mapping with sorted keys."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, items: Mapping[str, Iterable[str]] | None = None) -> None:
+        data = {} if items is None else {k: tuple(v) for k, v in items.items()}
+        self._data: dict[str, tuple[str, ...]] = dict(sorted(data.items()))
+
+    def __getitem__(self, key: str) -> tuple[str, ...]:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._data.items()))
+
+    def __repr__(self) -> str:
+        return f"OptionMap({self._data!r})"
+
+
+_EMPTY = OptionMap()
+
+
+@dataclass(frozen=True)
+class ParsedCommand:
+    """A docker command line, normalised.
+
+    Two commands compare equal when they mean the same thing: aliases, flag
+    spellings and flag order do not matter (``typed_path`` and ``argv`` are
+    kept for display but excluded from comparison).
+    """
+
+    path: tuple[str, ...]  # canonical: ("container", "ls")
+    typed_path: tuple[str, ...] = field(compare=False)  # as typed: ("ps",)
+    options: OptionMap  # {"all": ("true",), "filter": ("name=web",)}
+    args: tuple[str, ...]  # positionals; for run/exec the container command follows
+    global_options: OptionMap = _EMPTY  # options before the command (--context, -H)
+    argv: tuple[str, ...] = field(default=(), compare=False)  # the words given to parse()
+
+    def __post_init__(self) -> None:
+        # Accept plain dicts/lists from callers building commands by hand
+        # (tests, lesson checks) while keeping the object hashable.
+        for name in ("options", "global_options"):
+            value = getattr(self, name)
+            if not isinstance(value, OptionMap):
+                object.__setattr__(self, name, OptionMap(value))
+        for name in ("path", "typed_path", "args", "argv"):
+            value = getattr(self, name)
+            if not isinstance(value, tuple):
+                object.__setattr__(self, name, tuple(value))
+
+    @property
+    def spec(self) -> CommandSpec:
+        return BY_PATH[self.path]
+
+    @property
+    def name(self) -> str:
+        """The command as the learner typed it: ``docker ps``."""
+        return " ".join(("docker", *self.typed_path))
+
+    def _key(self, name: str) -> str:
+        # Accept "all", "--all", "-a" and hidden aliases ("net").
+        bare = name.lstrip("-")
+        spec = self.spec
+        flag = spec.short_flag(bare) if len(bare) == 1 else spec.long_flag(bare)
+        return flag.name if flag is not None else bare
+
+    def values(self, name: str) -> tuple[str, ...]:
+        """All values given for a flag, in order (``()`` if absent)."""
+        return self.options.get(self._key(name), ())
+
+    def option(self, name: str, default: str | None = None) -> str | None:
+        """The effective (last) value of a flag, or ``default``."""
+        values = self.values(name)
+        return values[-1] if values else default
+
+    def flag(self, name: str) -> bool:
+        """True if a boolean flag is on (``-a``, ``--all``, ``--all=true``)."""
+        return self.option(name) == "true"
+
+    @property
+    def wants_help(self) -> bool:
+        """True if docker would only print help (``--help``, ``-h``, ``help``, a bare group)."""
+        if self.flag("help") or self.global_options.get("help") == ("true",):
+            return True
+        if not self.path:  # bare "docker" prints help; "docker --version" does not
+            return "version" not in self.global_options
+        return self.spec.is_group or self.path == ("help",)
+
+    def canonical(self) -> str:
+        """A normalised, re-parseable command line.
+
+        Canonical path, global then command options sorted by long name
+        (``--name=value``; switches as ``--flag`` or ``--flag=false``), then
+        the positionals.  ``docker ps -a`` and ``docker container ls --all``
+        give the same string.
+        """
+        words = ["docker"]
+        words += _render_options(ROOT, self.global_options)
+        words += self.path
+        words += _render_options(self.spec, self.options)
+        if self.args and _needs_separator(self.spec, self.args):
+            words.append("--")
+        words += self.args
+        return shlex.join(words)
+
+    def __str__(self) -> str:
+        return self.canonical()
+
+
+def _render_options(spec: CommandSpec, options: Mapping[str, tuple[str, ...]]) -> list[str]:
+    words: list[str] = []
+    for name, values in options.items():  # OptionMap keeps keys sorted
+        flag = spec.long_flag(name)
+        for value in values:
+            if flag is not None and not flag.takes_value:
+                words.append(f"--{name}" if value == "true" else f"--{name}={value}")
+            else:
+                words.append(f"--{name}={value}")
+    return words
+
+
+def _needs_separator(spec: CommandSpec, args: tuple[str, ...]) -> bool:
+    # A positional that looks like a flag must come after "--" to survive a
+    # re-parse; for run/exec only the first one matters (the rest is the
+    # container command and is never parsed as flags).
+    def looks_like_flag(word: str) -> bool:
+        return word.startswith("-") and word != "-"
+
+    if spec.interspersed:
+        return any(looks_like_flag(a) for a in args)
+    return looks_like_flag(args[0])
+
+
+# --------------------------------------------------------------------------
+# Parsing
+# --------------------------------------------------------------------------
+
+_TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})
+_FALSE = frozenset({"0", "f", "F", "FALSE", "false", "False"})
+
+
+def parse(argv: Sequence[str]) -> ParsedCommand:
+    """Parse docker arguments (with or without a leading ``"docker"``).
+
+    Raises :class:`UnknownCommand` (with did-you-mean suggestions) for words
+    that are not a docker command, :class:`UnsupportedCommand` for real
+    docker commands outside this model, and :class:`UsageError` for unknown
+    flags, missing flag values and wrong argument counts.
+    """
+    words = list(argv)
+    if words and words[0] == "sudo":
+        raise UnknownCommand(
+            "No need for sudo: the tutor already talks to the Docker engine. "
+            "Type the command without it.",
+            command="sudo",
+            suggestions=(shlex.join(words[1:]),) if len(words) > 1 else (),
+        )
+    if words and words[0] in ("docker", "docker.exe"):
+        words = words[1:]
+    elif words and words[0] == "docker-compose":
+        raise UnsupportedCommand(
+            "docker-compose isn't covered by the tutor; it teaches one docker command at a time.",
+            command="docker-compose",
+        )
+
+    global_opts, rest = _parse_options(ROOT, words, "docker")
+    typed, spec, rest = _resolve(rest)
+    command = " ".join(("docker", *typed))
+    options, args = _parse_options(spec, rest, command)
+
+    if spec.is_group and args:  # "docker container" followed by a flag, then a word
+        raise _unknown_subcommand(typed, args[0])
+    if options.get("help") != ["true"] and not spec.is_group:
+        _check_arg_count(spec, command, args)
+
+    return ParsedCommand(
+        path=spec.path,
+        typed_path=typed,
+        options=OptionMap(options),
+        args=tuple(args),
+        global_options=OptionMap(global_opts),
+        argv=tuple(argv),
+    )
+
+
+def _resolve(words: list[str]) -> tuple[tuple[str, ...], CommandSpec, list[str]]:
+    """Split off the command words: returns (typed path, spec, remaining words)."""
+    if not words:
+        return (), ROOT, []
+    first = words[0]
+    spec = lookup((first,))
+    if spec is None:
+        raise _unknown_top_level(first)
+    if not spec.is_group:
+        return (first,), spec, words[1:]
+    # A group: the next word, if it is not a flag, must be a subcommand.
+    if len(words) > 1 and not words[1].startswith("-"):
+        typed = (first, words[1])
+        sub = lookup(typed)
+        if sub is None:
+            raise _unknown_subcommand((first,), words[1])
+        return typed, sub, words[2:]
+    return (first,), spec, words[1:]
+
+
+def _parse_options(
+    spec: CommandSpec, words: list[str], command: str
+) -> tuple[dict[str, list[str]], list[str]]:
+    """pflag-style option parsing. Returns ({flag name: values}, positionals)."""
+    options: dict[str, list[str]] = {}
+    args: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        i += 1
+        if word == "--":
+            args.extend(words[i:])
+            break
+        if word.startswith("--"):
+            name, has_eq, value = word[2:].partition("=")
+            if not name or name.startswith(("-", "=")):
+                raise UsageError(f"'{word}' is not a valid flag for '{command}'.", command=command, flag=word)
+            flag = spec.long_flag(name)
+            if flag is None:
+                raise _unknown_flag(spec, command, word)
+            if flag.takes_value and not has_eq:
+                if i >= len(words):
+                    raise _missing_value(command, word, flag)
+                value, i = words[i], i + 1
+            elif not flag.takes_value:
+                value = _bool_value(command, word, flag, value) if has_eq else "true"
+            _store(options, flag, value)
+        elif word.startswith("-") and word != "-":
+            i = _parse_short_group(spec, command, word, words, i, options)
+        elif spec.interspersed:
+            args.append(word)
+        else:
+            # run/create/exec/top/commit (and docker itself): the rest is not ours.
+            args.append(word)
+            args.extend(words[i:])
+            break
+    return options, args
+
+
+def _parse_short_group(
+    spec: CommandSpec,
+    command: str,
+    word: str,
+    words: list[str],
+    i: int,
+    options: dict[str, list[str]],
+) -> int:
+    """Parse ``-abc`` / ``-p8080:80`` / ``-e=A``; returns the next word index."""
+    letters = word[1:]
+    j = 0
+    while j < len(letters):
+        letter = letters[j]
+        flag = spec.short_flag(letter)
+        if flag is None:
+            if letter == "h":  # docker still honours -h as a deprecated --help
+                _store(options, _help_flag(spec), "true")
+                j += 1
+                continue
+            raise _unknown_flag(spec, command, f"-{letter}", group=word)
+        remaining = letters[j + 1 :]
+        if len(letters) - j > 2 and remaining[0] == "=":  # -e=A, -d=false
+            value = remaining[1:]
+            if not flag.takes_value:
+                value = _bool_value(command, word, flag, value)
+            j = len(letters)
+        elif not flag.takes_value:
+            value = "true"
+            j += 1
+        elif remaining:  # -p8080:80, -dp8080:80
+            value = remaining
+            j = len(letters)
+        elif i < len(words):  # -p 8080:80
+            value, i = words[i], i + 1
+            j = len(letters)
+        else:
+            raise _missing_value(command, f"-{letter}", flag)
+        _store(options, flag, value)
+    return i
+
+
+def _help_flag(spec: CommandSpec) -> Flag:
+    flag = spec.long_flag("help")
+    assert flag is not None  # every spec indexes --help
+    return flag
+
+
+def _store(options: dict[str, list[str]], flag: Flag, value: str) -> None:
+    if flag.repeatable:
+        options.setdefault(flag.name, []).append(value)
+    else:
+        options[flag.name] = [value]  # docker keeps the last one
+
+
+def _bool_value(command: str, word: str, flag: Flag, value: str) -> str:
+    if value in _TRUE:
+        return "true"
+    if value in _FALSE:
+        return "false"
+    raise UsageError(
+        f"{word}: --{flag.name} is a switch for '{command}'; it can only be "
+        f"'true' or 'false', not {value!r}.",
+        command=command,
+        flag=word,
+    )
+
+
+def _check_arg_count(spec: CommandSpec, command: str, args: list[str]) -> None:
+    low, high = spec.min_args, spec.max_args
+    n = len(args)
+    if low <= n and (high is None or n <= high):
+        return
+    usage = f"Usage: {command} [OPTIONS] {spec.usage}".rstrip()
+    if high == 0:
+        problem = f"'{command}' takes no arguments, but got {_quote_list(args)}."
+        hint = _NO_ARGS_HINTS.get(spec.path)
+        if hint:
+            problem += " " + hint.format(arg=args[0])
+    elif n < low:
+        what = f"{low} argument" + ("s" if low != 1 else "")
+        if high is None:
+            what = "at least " + what
+        elif high != low:
+            what = f"{low} to {high} arguments"
+        problem = f"'{command}' needs {what}, but got {n}."
+        hint = _MISSING_ARGS_HINTS.get(spec.path)
+        if hint:
+            problem += " " + hint
+    else:
+        assert high is not None
+        limit = f"{high} argument" + ("s" if high != 1 else "")
+        problem = f"'{command}' takes at most {limit}, but got {n}: {_quote_list(args)}."
+    raise UsageError(f"{problem}\n{usage}", command=command)
+
+
+def _quote_list(words: Sequence[str]) -> str:
+    return " ".join(shlex.quote(w) for w in words)
+
+
+# Extra nudges for the mistakes learners make most with argument counts.
+_NO_ARGS_HINTS: dict[tuple[str, ...], str] = {
+    ("container", "ls"): "To show one container, filter by name: docker ps -a --filter name={arg}",
+    ("volume", "ls"): "To show one volume, filter by name: docker volume ls --filter name={arg}",
+    ("network", "ls"): "To show one network, filter by name: docker network ls --filter name={arg}",
+    ("container", "prune"): "prune removes every stopped container; to remove one, use docker rm {arg}",
+    ("image", "prune"): "prune removes unused images; to remove one, use docker rmi {arg}",
+    ("volume", "prune"): "prune removes unused volumes; to remove one, use docker volume rm {arg}",
+}
+_MISSING_ARGS_HINTS: dict[tuple[str, ...], str] = {
+    ("container", "run"): "Name the image to run, e.g. docker run hello-world",
+    ("container", "create"): "Name the image to create a container from, e.g. docker create nginx",
+    ("container", "exec"): "Give the container and the command to run in it, e.g. docker exec -it web sh",
+    ("image", "build"): "Give the build context directory, usually '.' for the current one: docker build -t myapp .",
+    ("image", "tag"): "Give the existing image and the new name, e.g. docker tag nginx myregistry/nginx:1.0",
+    ("container", "cp"): "Give a source and a destination, one of them as CONTAINER:PATH, e.g. docker cp web:/etc/hosts hosts",
+}
+
+
+# --------------------------------------------------------------------------
+# Error construction with did-you-mean suggestions
+# --------------------------------------------------------------------------
+
+
+def _close(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
+    import difflib  # only needed on errors; keeps the import path fast
+
+    return difflib.get_close_matches(word, sorted(set(candidates)), n=n, cutoff=0.6)
+
+
+def _unknown_top_level(word: str) -> UnknownCommand:
+    if word in UNCOVERED:
+        return UnsupportedCommand(
+            f"'docker {word}' is a real Docker command, but the tutor doesn't cover it.",
+            command=f"docker {word}",
+        )
+    if word.startswith("-"):  # only reachable for words like "-" after globals
+        return UnknownCommand(f"'{word}' is not a docker command.", command="docker")
+    # "docker ls" -> "docker container ls", "docker image ls", ...
+    suggestions = [
+        f"docker {group} {word}"
+        for group in sorted(w for w in _CHILDREN[()] if (w,) in _CHILDREN)
+        if canonical_path((group, word)) is not None
+    ]
+    suggestions += [f"docker {w}" for w in _close(word, _CHILDREN[()])]
+    suggestions = suggestions[:5]
+    message = f"'docker {word}' is not a docker command."
+    if suggestions:
+        message += " Did you mean " + _or_list(suggestions) + "?"
+    return UnknownCommand(message, command=f"docker {word}", suggestions=suggestions)
+
+
+def _unknown_subcommand(group: tuple[str, ...], word: str) -> UnknownCommand:
+    typed = " ".join(("docker", *group, word))
+    if group[0] in PARTIAL_GROUPS and not word.startswith("-"):
+        return UnsupportedCommand(
+            f"'{typed}' is a real Docker command, but the tutor doesn't cover it.",
+            command=typed,
+        )
+    prefix = " ".join(("docker", *group))
+    suggestions = [f"{prefix} {w}" for w in _close(word, _CHILDREN.get(group, ()))]
+    message = f"'{typed}' is not a docker command: '{word}' is not a subcommand of '{prefix}'."
+    if suggestions:
+        message += " Did you mean " + _or_list(suggestions) + "?"
+    else:
+        message += f" Its subcommands are: {', '.join(sorted(_CHILDREN.get(group, ())))}."
+    return UnknownCommand(message, command=typed, suggestions=suggestions)
+
+
+def _unknown_flag(spec: CommandSpec, command: str, flag: str, group: str | None = None) -> UsageError:
+    if flag.startswith("--"):
+        # Compare bare names: the shared "--" would make everything look close.
+        suggestions = [f"--{name}" for name in _close(flag[2:].partition("=")[0], spec.long_names())]
+    else:
+        suggestions = []
+    where = f" (in {group})" if group and group != flag else ""
+    message = f"unknown flag {flag}{where} for '{command}'."
+    if suggestions:
+        message += " Did you mean " + _or_list(suggestions) + "?"
+    if not spec.is_group:
+        message += f" Run '{command} --help' to see its options."
+    return UsageError(message, command=command, suggestions=suggestions, flag=flag)
+
+
+def _missing_value(command: str, typed: str, flag: Flag) -> UsageError:
+    return UsageError(
+        f"{typed} needs a value in '{command}' ({typed}: {flag.description}).",
+        command=command,
+        flag=typed,
+    )
+
+
+def _or_list(items: Sequence[str]) -> str:
+    quoted = [f"'{item}'" for item in items]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
