@@ -1,0 +1,60 @@
+"""The check vocabulary of practice steps (docs/checks.md).
+
+A practice step passes when the engine is in the state its check describes::
+
+    check = parse_check(value, where.at_field("check"), problems, line, {"name", "port"})
+    result = evaluate(check, CheckContext(api=docker.APIClient(), workspace=path,
+                                          values={"name": "web", "port": "8080"}))
+    result.passed, result.messages, result.hints
+
+Engine failures raise ``EngineUnavailable`` (never a wrong verdict).
+"""
+
+from __future__ import annotations
+
+from tutor.checks.base import (
+    Check,
+    CheckContext,
+    CheckResult,
+    EngineUnavailable,
+)
+from tutor.checks.spec import CHECK_PARSERS, check_kinds, parse_check, register_check_kind
+from tutor.checks.templating import render_template, render_value, template_names
+
+
+def evaluate(check: Check, ctx: CheckContext) -> CheckResult:
+    """Evaluate a check tree, retrying while its ``wait`` allows (every 0.25 s, at most 30 s)."""
+    return check.evaluate(ctx)
+
+
+def walk(check: Check):
+    """The check and every check inside it, depth first."""
+    yield check
+    for child in check.children():
+        yield from walk(child)
+
+
+def referenced_images(check: Check) -> set[str]:
+    """Image references the check tree mentions, as written (templated ones are left out)."""
+    refs: set[str] = set()
+    for node in walk(check):
+        refs |= node.image_refs()
+    return refs
+
+
+__all__ = [
+    "CHECK_PARSERS",
+    "Check",
+    "CheckContext",
+    "CheckResult",
+    "EngineUnavailable",
+    "check_kinds",
+    "evaluate",
+    "parse_check",
+    "referenced_images",
+    "register_check_kind",
+    "render_template",
+    "render_value",
+    "template_names",
+    "walk",
+]

@@ -1,0 +1,100 @@
+"""`events`: the engine reported an event (``exec_start``, ``kill``...) since the step began.
+
+For actions that leave no state behind: ``docker exec`` and ``docker attach``
+change nothing a later inspect could see, but the engine logs them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tutor.checks.base import Check, CheckContext, CheckResult, quote
+from tutor.checks.engine import call
+from tutor.checks.reading import ParseContext
+from tutor.checks.refs import is_image_id, normalize
+from tutor.checks.templating import render_value
+
+EVENT_TYPES = ("container", "image", "volume", "network", "daemon", "plugin", "service",
+               "node", "secret", "config")
+
+
+def base_action(action: str) -> str:
+    """``exec_start: sh -c ls`` -> ``exec_start``."""
+    return action.split(":", 1)[0].strip()
+
+
+def actor_matches(event_type: str, event: dict, name: str) -> bool:
+    """Whether the event is about ``name``: a container's name, or an image reference."""
+    actor = event.get("Actor") or {}
+    attributes = actor.get("Attributes") or {}
+    if event_type != "image":
+        return attributes.get("name") == name
+    # A pull names the reference in the actor ID ("busybox:1.35") and only the repository
+    # in "name"; tag and untag events have the image ID there and the reference in "name".
+    actor_id = actor.get("ID") or event.get("id") or ""
+    typed = attributes.get("name", "") if is_image_id(actor_id) else actor_id
+    try:
+        return bool(typed) and normalize(typed) == normalize(name)
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventsCheck(Check):
+    kind = "events"
+    action: str
+    type: str = "container"
+    container: str | None = None
+
+    def check(self, ctx: CheckContext) -> CheckResult:
+        action = render_value(self.action, ctx.values)
+        event_type = render_value(self.type, ctx.values)
+        name = render_value(self.container, ctx.values)
+        since = ctx.since
+        stream = call(ctx.api.events, since=int(since), until=f"{ctx.now():.9f}",
+                      filters={"type": event_type}, decode=True)
+        seen: list[str] = []
+        try:
+            for event in call(list, stream):
+                if (event.get("Type") or event.get("type")) != event_type:
+                    continue
+                when = event.get("timeNano")
+                if when is not None and when < since * 1e9 - 1e6:
+                    continue  # the engine's "since" has one-second steps
+                if name is not None and not actor_matches(event_type, event, name):
+                    continue
+                happened = event.get("Action") or event.get("status") or ""
+                if happened == action or base_action(happened) == action:
+                    return CheckResult.ok()
+                if base_action(happened) not in seen:
+                    seen.append(base_action(happened))
+        finally:
+            close = getattr(stream, "close", None)
+            if close:
+                close()
+        subject = f"{action} event"
+        if name is not None:
+            subject += f" for container {quote(name)}" if event_type == "container" else (
+                f" for {event_type} {quote(name)}")
+        elif event_type != "container":
+            subject = f"{event_type} {subject}"
+        owner = f"its {event_type} events" if name is not None else f"{event_type} events"
+        found = f"{owner}: {', '.join(seen)}" if seen else f"no {event_type} events"
+        if name is not None and not seen:
+            found = f"no events for {quote(name)}"
+        return CheckResult.fail(f"no {subject} since this step began ({found})")
+
+
+def parse_events(value: Any, pc: ParseContext) -> EventsCheck | None:
+    fields = pc.fields(value)
+    if not fields.ok:
+        return None
+    before = len(pc.problems)
+    event_type = fields.one_of("type", EVENT_TYPES, required=False) or "container"
+    action = fields.template_text("action")
+    container = fields.template_text("container", required=False)
+    fields.finish()
+    if len(pc.problems) != before or action is None:
+        return None
+    return EventsCheck(action=action, type=event_type, container=container)
