@@ -20,7 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="docker-tutor", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"docker-tutor {__version__}")
     parser.add_argument("--no-banner", action="store_true", help="skip the big start-up banner")
-    parser.add_argument("--lessons", type=Path, metavar="DIR",
+    parser.add_argument("--lessons", dest="lessons_dir", type=Path, metavar="DIR",
                         help="use the lesson files in DIR instead of the shipped ones")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     lint = commands.add_parser("lint", help="validate lesson files",
@@ -35,7 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="For each practice step: the check fails before the solution, wrong "
         "attempts fail for their reason, alternatives and the solution pass, and nothing "
         "labelled is left behind. Needs a Docker engine.")
-    selftest.add_argument("lessons", nargs="*", metavar="LESSON", help="lesson ids (default: all)")
+    selftest.add_argument("lesson_ids", nargs="*", metavar="LESSON",
+                          help="lesson ids (default: all)")
     return parser
 
 
@@ -74,8 +75,8 @@ def run_lint(env: Environment, paths: list[Path]) -> ExitStatus:
 def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> int:
     args = build_parser().parse_args(argv)
     env = env or Environment()
-    if args.lessons is not None:
-        env.lessons_dir = args.lessons
+    if args.lessons_dir is not None:
+        env.lessons_dir = args.lessons_dir
     try:
         if args.command == "lint":
             return run_lint(env, args.paths)
@@ -86,7 +87,7 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> i
         if args.command == "selftest":
             from tutor.practice.selftest import run_selftest
 
-            return run_selftest(env, args.lessons)
+            return run_selftest(env, args.lesson_ids)
         from tutor.app import run_tutor
 
         return run_tutor(env, banner=not args.no_banner)

@@ -1,0 +1,1 @@
+"""Practice steps: running the learner's docker commands and judging the engine's state."""

@@ -1,0 +1,140 @@
+"""Resources a step sets up, labelled so that cleanup removes exactly those.
+
+Nothing without the fixture label is ever removed by cleanup: the learner's own
+containers and images are theirs.
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+import tarfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Mapping
+
+from tutor.checks import render_value
+
+if TYPE_CHECKING:
+    import docker
+
+    from tutor.course.practice import SetupAction
+
+FIXTURE_LABEL = "org.docker-tutor.fixture"
+
+
+class SetupFailed(Exception):
+    """A step's setup could not be done; the message says what and why."""
+
+
+def fixture_label_value(lesson_id: str, step_id: str) -> str:
+    return f"{lesson_id}/{step_id}"
+
+
+def unique_name(alias: str) -> str:
+    # A random suffix keeps fixtures clear of names the learner already uses.
+    return f"tutor-{alias.replace('_', '-')}-{secrets.token_hex(2)}"
+
+
+def ensure_image(api: docker.APIClient, ref: str) -> None:
+    import docker.errors
+
+    try:
+        api.inspect_image(ref)
+        return
+    except docker.errors.ImageNotFound:
+        pass
+    repository, _, tag = ref.rpartition(":") if ":" in ref.split("/")[-1] else (ref, "", "latest")
+    for event in api.pull(repository, tag=tag or "latest", stream=True, decode=True):
+        if "error" in event:
+            raise SetupFailed(f"could not pull {ref}: {event['error']}")
+
+
+def _tar_of(files: Mapping[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        for path, content in files.items():
+            data = content.encode()
+            info = tarfile.TarInfo(path.lstrip("/"))
+            info.size = len(data)
+            info.mode = 0o644
+            archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def apply_setup(
+    api: docker.APIClient,
+    action: SetupAction,
+    values: dict[str, str],
+    label_value: str,
+    workspace: Path,
+) -> None:
+    """Carry out one setup entry; ``as`` names are added to ``values``."""
+    spec = render_value(action.spec, values)
+    labels = {FIXTURE_LABEL: label_value}
+    if action.form == "pull":
+        ensure_image(api, spec)
+    elif action.form == "container":
+        _create_container(api, spec, values, labels)
+    elif action.form == "image":
+        tag = spec["tag"]
+        stream = api.build(fileobj=io.BytesIO(spec["dockerfile"].encode()), tag=tag,
+                           labels=labels, rm=True, forcerm=True, decode=True)
+        for event in stream:
+            if "error" in event:
+                raise SetupFailed(f"could not build {tag}: {event['error'].strip()}")
+        values[spec["as"]] = tag
+    elif action.form == "file":
+        target = (workspace / spec["path"]).resolve()
+        if workspace.resolve() not in target.parents:
+            raise SetupFailed(f"setup file {spec['path']} would land outside the workspace")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(spec["content"], encoding="utf-8")
+
+
+def _create_container(api: docker.APIClient, spec: dict, values: dict[str, str],
+                      labels: dict[str, str]) -> None:
+    ensure_image(api, spec["image"])
+    name = unique_name(spec["as"])
+    ports = {str(k): int(v) for k, v in (spec.get("ports") or {}).items()}
+    host_config = api.create_host_config(port_bindings=ports) if ports else None
+    container = api.create_container(
+        spec["image"],
+        command=spec.get("command"),
+        name=name,
+        labels=labels,
+        environment=spec.get("env"),
+        ports=list(ports) or None,
+        host_config=host_config,
+        detach=True,
+    )
+    values[spec["as"]] = name
+    files = spec.get("files") or {}
+    if files:
+        api.put_archive(container["Id"], "/", _tar_of(files))
+    state = spec.get("state", "running")
+    if state in ("running", "exited"):
+        api.start(container["Id"])
+    if state == "exited":
+        api.stop(container["Id"], timeout=1)
+
+
+def cleanup(api: docker.APIClient, label_value: str | None = None) -> list[str]:
+    """Remove fixtures (of one step, or all of them); returns what was removed."""
+    import docker.errors
+
+    selector = FIXTURE_LABEL if label_value is None else f"{FIXTURE_LABEL}={label_value}"
+    removed: list[str] = []
+    for container in api.containers(all=True, filters={"label": selector}):
+        try:
+            api.remove_container(container["Id"], force=True, v=True)
+            removed.append("container " + container["Names"][0].lstrip("/"))
+        except docker.errors.NotFound:
+            pass
+    for image in api.images(filters={"label": selector}):
+        for tag in image.get("RepoTags") or [image["Id"]]:
+            try:
+                api.remove_image(tag, force=True)
+                removed.append("image " + tag)
+            except docker.errors.NotFound:
+                pass
+    return removed

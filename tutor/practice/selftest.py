@@ -1,0 +1,192 @@
+"""``docker-tutor selftest``: play every practice step against the real engine.
+
+For each command step: the check fails before anything is done; each listed
+wrong attempt fails with its expected reason; each alternative passes; the
+solution passes; and nothing labelled is left behind. Between attempts,
+containers and image tags an attempt created are removed again, so attempts do
+not see each other's results.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+from tutor.status import ExitStatus
+
+if TYPE_CHECKING:
+    import docker
+
+    from tutor.course.model import CommandStep, Course, Lesson
+    from tutor.environment import Environment
+    from tutor.practice.session import PracticeSession
+
+
+@dataclass
+class StepReport:
+    lesson: str
+    step: str
+    failures: list[str] = field(default_factory=list)
+    checked: int = 0  # attempts played
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    containers: frozenset[str]
+    image_tags: frozenset[str]
+
+
+def snapshot(api: docker.APIClient) -> Snapshot:
+    containers = frozenset(c["Id"] for c in api.containers(all=True))
+    tags = frozenset(tag for image in api.images() for tag in image.get("RepoTags") or ()
+                     if tag != "<none>:<none>")
+    return Snapshot(containers, tags)
+
+
+def roll_back(api: docker.APIClient, before: Snapshot) -> None:
+    """Remove what was created since ``before``: containers first, then new tags."""
+    for container in api.containers(all=True):
+        if container["Id"] not in before.containers:
+            api.remove_container(container["Id"], force=True, v=True)
+    after = snapshot(api)
+    for tag in sorted(after.image_tags - before.image_tags):
+        try:
+            api.remove_image(tag, force=True)
+        except Exception:  # already gone with another tag of the same image
+            pass
+
+
+def play_commands(practice: PracticeSession, commands: Sequence[str],
+                  values: dict[str, str]) -> str:
+    """Run commands as the learner would type them; returns their output."""
+    from tutor.checks import render_template
+
+    output = []
+    for command in commands:
+        result = practice.run_quietly(render_template(command, values))
+        output.append(f"$ {render_template(command, values)}\n{result}")
+    return "\n".join(output)
+
+
+def selftest_step(practice: PracticeSession, lesson: Lesson, step: CommandStep,
+                  report: StepReport) -> None:
+    api = practice.engine.api
+    values = practice.enter_step(lesson.id, step)
+    if practice.state is None or not practice.state.ready:
+        report.failures.append("setup failed")
+        return
+    before = snapshot(api)
+
+    result = practice.evaluate(step)
+    report.checked += 1
+    if result.passed:
+        report.failures.append("passes before anything was done (the check proves nothing)")
+
+    for attempt in step.wrong_attempts:
+        output = play_commands(practice, attempt.commands, values)
+        result = practice.evaluate(step)
+        report.checked += 1
+        messages = " | ".join(result.messages)
+        from tutor.checks import render_template
+
+        reason = render_template(attempt.reason, values)
+        if result.passed:
+            report.failures.append(f"wrong attempt passed: {attempt.commands}\n{output}")
+        elif reason.lower() not in messages.lower():
+            report.failures.append(
+                f"wrong attempt {list(attempt.commands)} failed, but not with {reason!r}: "
+                f"{messages}\n{output}")
+        roll_back(api, before)
+
+    for alternative in step.alternatives:
+        output = play_commands(practice, alternative, values)
+        result = practice.evaluate(step)
+        report.checked += 1
+        if not result.passed:
+            report.failures.append(
+                f"alternative {list(alternative)} did not pass: "
+                f"{' | '.join(result.messages)}\n{output}")
+        roll_back(api, before)
+
+    output = play_commands(practice, step.solution, values)
+    result = practice.evaluate(step)
+    report.checked += 1
+    if not result.passed:
+        report.failures.append(
+            f"solution {list(step.solution)} did not pass: {' | '.join(result.messages)}\n{output}")
+    practice.leave_step(lesson.id, step)
+
+
+def leftovers(api: docker.APIClient) -> list[str]:
+    from tutor.practice.fixtures import FIXTURE_LABEL
+
+    found = [f"container {c['Names'][0].lstrip('/')}"
+             for c in api.containers(all=True, filters={"label": FIXTURE_LABEL})]
+    found += [f"image {', '.join(i.get('RepoTags') or [i['Id']])}"
+              for i in api.images(filters={"label": FIXTURE_LABEL})]
+    return found
+
+
+def run_selftest(env: Environment, lesson_ids: Sequence[str]) -> ExitStatus:
+    from rich.text import Text
+
+    from tutor.course import load_course
+    from tutor.practice.session import PracticeSession
+    from tutor.render import lesson as show
+
+    assert env.lessons_dir is not None
+    course: Course = load_course(env.lessons_dir)
+    console = env.console
+    if course.problems:
+        show.problems(console, course.problems)
+        return ExitStatus.LESSON_ERRORS
+    unknown = [lesson_id for lesson_id in lesson_ids if course.lesson(lesson_id) is None]
+    if unknown:
+        show.say(console, f"Unknown lesson(s): {', '.join(unknown)}", "tutor.error")
+        return ExitStatus.USAGE
+    lessons = [course.lesson(i) for i in lesson_ids] if lesson_ids else list(course.lessons)
+    with tempfile.TemporaryDirectory(prefix="docker-tutor-selftest-") as scratch:
+        # Commands' own output goes to a buffer: the report is what matters here.
+        quiet_env = dataclasses.replace(env, stdout=io.StringIO(), stdout_isatty=False,
+                                        data_dir=Path(scratch))
+        practice = PracticeSession(quiet_env, workspace=Path(scratch) / "workspace")
+        status = practice.engine.probe()
+        if not status.ok:
+            from tutor.engine.problems import print_problem
+
+            show.say(console, "selftest needs a Docker engine:", "tutor.error")
+            print_problem(console, status.problem, indent=2)
+            return ExitStatus.ENGINE_UNAVAILABLE
+        api = practice.engine.api
+        reports: list[StepReport] = []
+        for lesson in lessons:
+            steps = [s for s in lesson.steps if s.kind == "command"]
+            if not steps:
+                continue
+            lesson_start = snapshot(api)
+            for step in steps:
+                report = StepReport(lesson.id, step.id)
+                reports.append(report)
+                try:
+                    selftest_step(practice, lesson, step, report)
+                except Exception as error:  # report and go on with the next step
+                    report.failures.append(f"crashed: {type(error).__name__}: {error}")
+                    practice.leave_step(lesson.id, step)
+                mark = ("✔", "tutor.correct") if not report.failures else ("✘", "tutor.error")
+                console.print(Text.assemble((f"{mark[0]} ", mark[1]), f"{lesson.id}/{step.id}",
+                                            (f"  ({report.checked} checks)", "tutor.muted")))
+                for failure in report.failures:
+                    console.print(Text(f"    {failure}", style="tutor.feedback"))
+            roll_back(api, lesson_start)
+        remaining = leftovers(api)
+        if remaining:
+            console.print(Text("✘ labelled resources left behind: " + ", ".join(remaining),
+                               style="tutor.error"))
+        failed = sum(1 for report in reports if report.failures)
+        passed = len(reports) - failed
+        console.print(f"selftest: {passed} passed, {failed} failed")
+        return ExitStatus.SELFTEST_FAILED if failed or remaining else ExitStatus.SUCCESS

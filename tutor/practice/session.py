@@ -1,0 +1,292 @@
+"""The practice side of the conversation: run what the learner types, then ask the engine.
+
+A step passes because the engine is in the state its check describes. The
+typed text is parsed only to refuse shell syntax, to ask before destroying
+the learner's own resources, and for checks of read-only commands.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from tutor.render import lesson as show
+
+if TYPE_CHECKING:
+    from tutor.checks import CheckResult
+    from tutor.course.model import CommandStep
+    from tutor.dockercli import ParsedCommand
+    from tutor.engine.connection import Engine
+    from tutor.environment import Environment
+
+
+@dataclass
+class Outcome:
+    """What running a command led to, for the conversation."""
+
+    passed: bool = False
+    # Set when the command needs a yes before it runs: (question, what to do on yes).
+    confirm: tuple[str, Callable[[], "Outcome"]] | None = None
+
+
+@dataclass
+class StepState:
+    lesson_id: str
+    step: CommandStep
+    values: dict[str, str]
+    started: float
+    label: str
+    ready: bool = False  # setup done
+    last_command: ParsedCommand | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+class PracticeSession:
+    def __init__(self, env: Environment, engine: Engine | None = None,
+                 workspace: Path | None = None) -> None:
+        self.env = env
+        self._engine = engine
+        assert env.data_dir is not None
+        self.workspace = workspace or env.data_dir / "workspace"
+        self.state: StepState | None = None
+
+    # -- engine -----------------------------------------------------------------
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            from tutor.engine.connection import Engine
+            from tutor.engine.endpoint import resolve_endpoint
+
+            # Resolved once: the docker CLI and the SDK must reach the same engine.
+            self._engine = Engine(resolve_endpoint(self.env.environ), environ=self.env.environ)
+        return self._engine
+
+    def status(self) -> str:
+        # The toolbar redraws often: never wait on the engine here.
+        return self.engine.status_line(block=False)
+
+    def _engine_ready(self) -> bool:
+        """Probe the engine; when it is not there, say why and how to start it."""
+        status = self.engine.probe()
+        if status.ok:
+            return True
+        from tutor.engine.problems import print_problem
+
+        show.say(self.env.console, "This needs the Docker engine, and it does not answer:",
+                 "tutor.error")
+        print_problem(self.env.console, status.problem, indent=2)
+        show.say(self.env.console, "Concept lessons and quizzes work without it. When the "
+                 "engine is up, type your command again or /check.", "tutor.muted")
+        return False
+
+    # -- steps ------------------------------------------------------------------
+
+    def enter_step(self, lesson_id: str, step: CommandStep) -> dict[str, str]:
+        """Prepare a practice step; returns the values of its template variables."""
+        from tutor.practice.fixtures import fixture_label_value
+
+        if self.state and self.state.step is step and self.state.lesson_id == lesson_id:
+            return self.state.values
+        defaults = {spec.name: spec.default for spec in step.variables}
+        self.state = StepState(lesson_id, step, defaults, time.time(),
+                               fixture_label_value(lesson_id, step.id))
+        self.workspace.mkdir(parents=True, exist_ok=True)
+        if self._engine_ready():
+            self._prepare(self.state)
+        return self.state.values
+
+    def _prepare(self, state: StepState) -> bool:
+        """Choose variable values and run setup; True when the step is ready."""
+        from tutor.checks import EngineUnavailable
+        from tutor.practice.fixtures import SetupFailed, apply_setup
+        from tutor.practice.variables import choose_values
+
+        if state.ready:
+            return True
+        api = self.engine.api
+        try:
+            state.values.update(choose_values(api, state.step.variables))
+            for action in state.step.setup:
+                apply_setup(api, action, state.values, state.label, self.workspace)
+        except SetupFailed as error:
+            show.say(self.env.console, f"Could not prepare this step: {error}", "tutor.error")
+            return False
+        except EngineUnavailable as error:
+            show.say(self.env.console, f"The engine stopped answering: {error}", "tutor.error")
+            self.engine.invalidate()
+            return False
+        except Exception as error:  # docker.errors.APIError, connection errors
+            self.engine.invalidate()
+            show.say(self.env.console, f"Could not prepare this step: {_short(error)}",
+                     "tutor.error")
+            return False
+        state.ready = True
+        state.started = time.time()
+        return True
+
+    def leave_step(self, lesson_id: str, step: CommandStep) -> None:
+        state, self.state = self.state, None
+        if state is None or not state.ready:
+            return
+        from tutor.practice.fixtures import cleanup
+
+        try:
+            removed = cleanup(self.engine.api, state.label)
+        except Exception as error:  # the engine went away: fixtures stay labelled for later
+            show.say(self.env.console, f"Could not clean up this step's containers: "
+                     f"{_short(error)}", "tutor.warning")
+            return
+        if removed:
+            show.say(self.env.console, "Cleaned up what this step created: "
+                     + ", ".join(removed) + ".", "tutor.muted")
+
+    def values_for(self, step: CommandStep) -> dict[str, str]:
+        if self.state and self.state.step is step:
+            return self.state.values
+        return {spec.name: spec.default for spec in step.variables}
+
+    # -- running commands -------------------------------------------------------
+
+    def run_command(self, line: str, lesson_id: str | None, step: CommandStep | None) -> Outcome:
+        from tutor.dockercli import ShellSyntaxError, UnknownCommand, UsageError, parse, split_command
+        from tutor.dockercli.effects import destructive_targets
+
+        try:
+            argv = split_command(line)
+        except ShellSyntaxError as error:
+            show.say(self.env.console, f"Not run: this line uses shell syntax ({error.construct}).",
+                     "tutor.warning")
+            show.markdown(self.env.console, error.advice)
+            return Outcome()
+        usage_note = None
+        try:
+            parsed = parse(argv)
+        except UnknownCommand as error:
+            show.say(self.env.console, str(error), "tutor.warning")
+            return Outcome()
+        except UsageError as error:
+            # The docker CLI has the last word on flags; run it and add our note.
+            parsed, usage_note = None, str(error)
+        if not self._engine_ready():
+            return Outcome()
+        if step is not None and self.state is not None and not self._prepare(self.state):
+            return Outcome()
+        destruction = destructive_targets(parsed) if parsed is not None else None
+        if destruction is not None:
+            question = self._confirmation_question(destruction)
+            if question:
+                return Outcome(confirm=(question, lambda: self._execute(argv, parsed, step,
+                                                                        usage_note)))
+        return self._execute(argv, parsed, step, usage_note)
+
+    def _confirmation_question(self, destruction) -> str | None:
+        """A question when the command could touch resources the tutor did not create."""
+        from tutor.practice.fixtures import FIXTURE_LABEL
+
+        if destruction.prune or not destruction.targets:
+            return (f"This will {destruction.description}, which can include your own "
+                    "resources outside this lesson. Run it?")
+        api = self.engine.api
+        own: list[str] = []
+        for target in destruction.targets:
+            try:
+                if destruction.kind == "containers":
+                    labels = api.inspect_container(target)["Config"].get("Labels") or {}
+                elif destruction.kind == "images":
+                    labels = api.inspect_image(target)["Config"].get("Labels") or {}
+                else:
+                    labels = {}
+            except Exception:  # missing: docker will say so itself
+                continue
+            if FIXTURE_LABEL not in labels:
+                own.append(target)
+        if not own:
+            return None
+        return (f"This will {destruction.description}. {', '.join(own)} "
+                f"{'was' if len(own) == 1 else 'were'} not created by the tutor for this step. "
+                "Run it?")
+
+    def _execute(self, argv: list[str], parsed: ParsedCommand | None,
+                 step: CommandStep | None, usage_note: str | None) -> Outcome:
+        from tutor.dockercli.effects import is_interactive
+        from tutor.engine.runner import run_docker
+        from tutor.practice.diagnose import diagnose
+
+        mode = "terminal" if parsed is not None and is_interactive(parsed) else "stream"
+        result = run_docker(argv, self.engine.endpoint, self.env, self.workspace, mode)
+        if self.state is not None and parsed is not None:
+            self.state.last_command = parsed
+        if result.interrupted:
+            show.say(self.env.console, "Stopped (Ctrl-C).", "tutor.muted")
+        elif result.returncode != 0:
+            if usage_note:
+                show.say(self.env.console, usage_note, "tutor.warning")
+            for note in diagnose(result.output):
+                show.say(self.env.console, "Tip: " + note, "tutor.hint")
+        if step is None:
+            return Outcome()
+        return Outcome(passed=self.check_step(self.state.lesson_id if self.state else "", step))
+
+    def evaluate(self, step: CommandStep) -> CheckResult:
+        """Judge the step against the engine without printing (selftest, tests)."""
+        from tutor.checks import CheckContext, evaluate
+
+        assert self.state is not None and self.state.step is step
+        context = CheckContext(api=self.engine.api, workspace=self.workspace,
+                               values=self.state.values, last_command=self.state.last_command,
+                               since=self.state.started)
+        return evaluate(step.check, context)
+
+    def run_quietly(self, line: str) -> str:
+        """Run a command with no questions asked and no terminal (selftest); returns output.
+
+        Interactive commands run in a pseudo-terminal and are detached with
+        Ctrl-P Ctrl-Q, as a learner would leave them.
+        """
+        from tutor.dockercli import parse, split_command
+        from tutor.dockercli.effects import is_interactive
+        from tutor.engine.runner import run_docker
+        from tutor.practice.scripted import run_detached
+
+        argv = split_command(line)
+        parsed = parse(argv)
+        if self.state is not None:
+            self.state.last_command = parsed
+        if is_interactive(parsed):
+            return run_detached(argv, self.engine.endpoint, self.env, self.workspace)
+        result = run_docker(argv, self.engine.endpoint, self.env, self.workspace, "stream")
+        return result.output
+
+    def check_step(self, lesson_id: str, step: CommandStep) -> bool:
+        from tutor.checks import CheckContext, EngineUnavailable, evaluate, render_template
+
+        if self.state is None or self.state.step is not step:
+            self.enter_step(lesson_id, step)
+        if not self._engine_ready() or self.state is None or not self._prepare(self.state):
+            return False
+        context = CheckContext(api=self.engine.api, workspace=self.workspace,
+                               values=self.state.values, last_command=self.state.last_command,
+                               since=self.state.started)
+        try:
+            result = evaluate(step.check, context)
+        except EngineUnavailable as error:
+            self.engine.invalidate()
+            show.say(self.env.console, f"The engine stopped answering while checking: {error}",
+                     "tutor.error")
+            return False
+        if result.passed:
+            return True
+        show.say(self.env.console, "Not done yet:", "tutor.wrong")
+        for message in result.messages:
+            show.say(self.env.console, f"  • {message}", "tutor.feedback")
+        for hint in result.hints:
+            show.markdown(self.env.console, render_template(hint, self.state.values))
+        return False
+
+
+def _short(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__

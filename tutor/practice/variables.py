@@ -1,0 +1,79 @@
+"""Choose the values of a step's ``vars`` so the task never clashes with the learner's own
+containers or ports."""
+
+from __future__ import annotations
+
+import socket
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:
+    import docker
+
+    from tutor.course.practice import VarSpec
+
+PORT_SEARCH_LIMIT = 50
+# engine_fact name -> key of the engine's /info answer
+ENGINE_INFO_KEYS = {"kernel": "KernelVersion", "os": "OperatingSystem",
+                    "architecture": "Architecture", "version": "ServerVersion"}
+
+
+def container_names(api: docker.APIClient) -> set[str]:
+    return {name.lstrip("/") for c in api.containers(all=True) for name in c.get("Names") or ()}
+
+
+def published_ports(api: docker.APIClient) -> set[int]:
+    ports: set[int] = set()
+    for container in api.containers(all=True):
+        for port in container.get("Ports") or ():
+            if port.get("PublicPort"):
+                ports.add(int(port["PublicPort"]))
+    return ports
+
+
+def port_is_free(port: int) -> bool:
+    """True when nothing on this machine listens on the port (loopback or any address)."""
+    for address in ("127.0.0.1", "0.0.0.0"):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((address, port))
+            except OSError:
+                return False
+    return True
+
+
+def first_free_name(wanted: str, taken: set[str]) -> str:
+    if wanted not in taken:
+        return wanted
+    number = 2
+    while f"{wanted}-{number}" in taken:
+        number += 1
+    return f"{wanted}-{number}"
+
+
+def first_free_port(wanted: int, taken: set[int]) -> int:
+    for port in range(wanted, min(wanted + PORT_SEARCH_LIMIT, 65536)):
+        if port not in taken and port_is_free(port):
+            return port
+    return wanted  # everything near is busy: let the check report the clash plainly
+
+
+def choose_values(api: docker.APIClient, specs: Iterable[VarSpec]) -> dict[str, str]:
+    specs = list(specs)
+    values: dict[str, str] = {}
+    names = container_names(api) if any(s.form == "free_name" for s in specs) else set()
+    ports = published_ports(api) if any(s.form == "free_port" for s in specs) else set()
+    for spec in specs:
+        if spec.form == "free_name":
+            values[spec.name] = first_free_name(spec.default, names)
+            names.add(values[spec.name])
+        elif spec.form == "free_port":
+            port = first_free_port(int(spec.default), ports)
+            values[spec.name] = str(port)
+            ports.add(port)
+        elif spec.form == "engine_fact":
+            info = api.info()
+            values[spec.name] = str(info.get(ENGINE_INFO_KEYS[spec.default], "unknown"))
+        else:
+            values[spec.name] = spec.default
+    return values
