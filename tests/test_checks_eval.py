@@ -884,3 +884,40 @@ def test_unreachable_engine_raises_engine_unavailable(tmp_path):
     for text in ("{container: web}", "{file: {container: web, path: /x}}", "{image: busybox}"):
         with pytest.raises(EngineUnavailable, match="not reachable"):
             evaluate(check_of(text), CheckContext(api=gone, workspace=tmp_path, values={}))
+
+
+def test_all_does_not_wait_when_a_part_without_wait_has_failed():
+    """A settled failure (wrong port) is reported at once, not after the other parts' wait."""
+    from dataclasses import dataclass
+
+    from tutor.checks.base import Check
+    from tutor.checks.combinators import AllCheck
+
+    calls = []
+
+    @dataclass(frozen=True, kw_only=True)
+    class Fixed(Check):
+        kind = "fixed"
+        name: str
+        passes: bool
+
+        def check(self, ctx):
+            calls.append(self.name)
+            return CheckResult.ok() if self.passes else CheckResult.fail(f"{self.name} failed")
+
+    slept = []
+    ctx = CheckContext(api=None, workspace=Path("."), values={},
+                       clock=lambda: sum(slept), sleep=slept.append)
+    result = AllCheck(checks=(Fixed(name="ports", passes=False),
+                               Fixed(name="http", passes=False, wait=3))).evaluate(ctx)
+    assert not result.passed
+    assert result.messages == ("ports failed", "http failed")
+    assert slept == []  # no waiting at all
+    assert calls == ["ports", "http"]
+
+    calls.clear()
+    result = AllCheck(checks=(Fixed(name="ports", passes=True),
+                               Fixed(name="http", passes=False, wait=1))).evaluate(ctx)
+    assert not result.passed
+    assert sum(slept) >= 1  # only unsettled parts left: now it waits
+    assert calls.count("http") > 2

@@ -20,7 +20,15 @@ class AllCheck(Check):
         return self.checks
 
     def check(self, ctx: CheckContext) -> CheckResult:
-        failed = [r for r in (c.evaluate(ctx) for c in self.checks) if not r.passed]
+        # One quick look at every part first. Waiting only makes sense when all that
+        # is left is state that may still settle: a wrong port mapping never will, so
+        # the learner hears about it at once instead of after every part's wait.
+        results = [c.attempt(ctx) if c.wait is not None else c.evaluate(ctx) for c in self.checks]
+        settled_failure = any(
+            not r.passed and c.wait is None for c, r in zip(self.checks, results))
+        if not settled_failure:
+            results = [r if r.passed else c.evaluate(ctx) for c, r in zip(self.checks, results)]
+        failed = [r for r in results if not r.passed]
         if not failed:
             return CheckResult.ok()
         messages, hints = combine_failures(failed)

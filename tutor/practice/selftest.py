@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Sequence
 
 from tutor.status import ExitStatus
 
+SELFTEST_LABEL = "org.docker-tutor.selftest"
+
 if TYPE_CHECKING:
     import docker
 
@@ -47,13 +49,21 @@ def snapshot(api: docker.APIClient) -> Snapshot:
     return Snapshot(containers, tags)
 
 
-def roll_back(api: docker.APIClient, before: Snapshot) -> None:
-    """Remove what was created since ``before``: containers first, then new tags."""
-    for container in api.containers(all=True):
-        if container["Id"] not in before.containers:
-            api.remove_container(container["Id"], force=True, v=True)
+def roll_back(api: docker.APIClient, before: Snapshot, commands: Sequence[str]) -> None:
+    """Remove what the played commands created since ``before``.
+
+    Only containers carrying the selftest label (added to the run/create commands
+    it plays) and new tags of repositories the commands name: the engine may be
+    shared, and what someone else creates meanwhile is not ours to remove.
+    """
+    for container in api.containers(all=True, filters={"label": SELFTEST_LABEL}):
+        api.remove_container(container["Id"], force=True, v=True)
+    text = " ".join(commands)
     after = snapshot(api)
     for tag in sorted(after.image_tags - before.image_tags):
+        repository = tag.rsplit(":", 1)[0]
+        if repository not in text and repository.split("/")[-1] not in text:
+            continue
         try:
             api.remove_image(tag, force=True)
         except Exception:  # already gone with another tag of the same image
@@ -67,9 +77,15 @@ def play_commands(practice: PracticeSession, commands: Sequence[str],
 
     output = []
     for command in commands:
-        result = practice.run_quietly(render_template(command, values))
+        result = practice.run_quietly(render_template(command, values), label=SELFTEST_LABEL)
         output.append(f"$ {render_template(command, values)}\n{result}")
     return "\n".join(output)
+
+
+def played(commands: Sequence[str], values: dict[str, str]) -> list[str]:
+    from tutor.checks import render_template
+
+    return [render_template(command, values) for command in commands]
 
 
 def selftest_step(practice: PracticeSession, lesson: Lesson, step: CommandStep,
@@ -100,7 +116,7 @@ def selftest_step(practice: PracticeSession, lesson: Lesson, step: CommandStep,
             report.failures.append(
                 f"wrong attempt {list(attempt.commands)} failed, but not with {reason!r}: "
                 f"{messages}\n{output}")
-        roll_back(api, before)
+        roll_back(api, before, played(attempt.commands, values))
 
     for alternative in step.alternatives:
         output = play_commands(practice, alternative, values)
@@ -110,7 +126,7 @@ def selftest_step(practice: PracticeSession, lesson: Lesson, step: CommandStep,
             report.failures.append(
                 f"alternative {list(alternative)} did not pass: "
                 f"{' | '.join(result.messages)}\n{output}")
-        roll_back(api, before)
+        roll_back(api, before, played(alternative, values))
 
     output = play_commands(practice, step.solution, values)
     result = practice.evaluate(step)
@@ -168,6 +184,9 @@ def run_selftest(env: Environment, lesson_ids: Sequence[str]) -> ExitStatus:
             if not steps:
                 continue
             lesson_start = snapshot(api)
+            lesson_commands = [
+                command for step in steps
+                for command in played(step.solution, practice.values_for(step))]
             for step in steps:
                 report = StepReport(lesson.id, step.id)
                 reports.append(report)
@@ -181,7 +200,7 @@ def run_selftest(env: Environment, lesson_ids: Sequence[str]) -> ExitStatus:
                                             (f"  ({report.checked} checks)", "tutor.muted")))
                 for failure in report.failures:
                     console.print(Text(f"    {failure}", style="tutor.feedback"))
-            roll_back(api, lesson_start)
+            roll_back(api, lesson_start, lesson_commands)
         remaining = leftovers(api)
         if remaining:
             console.print(Text("✘ labelled resources left behind: " + ", ".join(remaining),

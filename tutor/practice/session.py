@@ -240,7 +240,7 @@ class PracticeSession:
                                since=self.state.started)
         return evaluate(step.check, context)
 
-    def run_quietly(self, line: str) -> str:
+    def run_quietly(self, line: str, label: str | None = None) -> str:
         """Run a command with no questions asked and no terminal (selftest); returns output.
 
         Interactive commands run in a pseudo-terminal and are detached with
@@ -255,6 +255,8 @@ class PracticeSession:
         parsed = parse(argv)
         if self.state is not None:
             self.state.last_command = parsed
+        if label and parsed.path in (("container", "run"), ("container", "create")):
+            argv = with_label(argv, parsed.typed_path, label)
         if is_interactive(parsed):
             return run_detached(argv, self.engine.endpoint, self.env, self.workspace)
         result = run_docker(argv, self.engine.endpoint, self.env, self.workspace, "stream")
@@ -280,11 +282,19 @@ class PracticeSession:
         if result.passed:
             return True
         show.say(self.env.console, "Not done yet:", "tutor.wrong")
-        for message in result.messages:
-            show.say(self.env.console, f"  • {message}", "tutor.feedback")
+        show.bullets(self.env.console, result.messages, "tutor.feedback")
         for hint in result.hints:
             show.markdown(self.env.console, render_template(hint, self.state.values))
         return False
+
+
+def with_label(argv: list[str], typed_path: tuple[str, ...], label: str) -> list[str]:
+    """argv with ``--label LABEL=1`` right after the command words (``run``, ``container run``)."""
+    for start in range(1, len(argv) - len(typed_path) + 1):
+        if tuple(argv[start:start + len(typed_path)]) == typed_path:
+            end = start + len(typed_path)
+            return argv[:end] + ["--label", f"{label}=1"] + argv[end:]
+    return argv
 
 
 def _short(error: BaseException) -> str:

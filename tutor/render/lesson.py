@@ -125,6 +125,16 @@ def say(console: Console, message: str, style: str = "") -> None:
     console.print(Padding(Text(message, style=style), INDENT))
 
 
+def bullets(console: Console, items: Iterable[str], style: str = "") -> None:
+    """A list whose wrapped lines stay indented under their text, not under the bullet."""
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True)
+    table.add_column()
+    for item in items:
+        table.add_row("•", Text(item, style=style))
+    console.print(Padding(table, (0, 0, 0, 4)))
+
+
 def lesson_table(console: Console, course: Course, progress: Progress) -> None:
     table = Table(title=course.title, title_justify="left", show_edge=False, pad_edge=False)
     table.add_column("#", justify="right", style="tutor.muted")

@@ -65,6 +65,7 @@ class Conversation:
         self.index = 0
         self.finished = False  # set by /quit
         self._pending: tuple[str, Callable[[], None]] | None = None
+        self._save_failed = False
         self._restore_position()
 
     # -- position ---------------------------------------------------------------
@@ -95,7 +96,8 @@ class Conversation:
                 return index
         return 0
 
-    def save(self) -> None:
+    def save(self) -> bool:
+        """Write progress; False (and the learner told once) when it could not be saved."""
         if self.lesson is not None:
             self.progress.current_lesson = self.lesson.id
             self.progress.current_step = self.lesson.steps[self.index].id
@@ -105,9 +107,15 @@ class Conversation:
         try:
             self.store.save(self.progress)
         except OSError as error:
-            show.say(self.console, f"Could not save progress to {self.store.path}: "
-                     f"{error.strerror or error}. Your place is kept until you quit.",
-                     "tutor.error")
+            # Said once: repeating it after every step would drown the lesson.
+            if not self._save_failed:
+                show.say(self.console, f"Could not save progress to {self.store.path}: "
+                         f"{error.strerror or error}. Your place is kept until you quit.",
+                         "tutor.error")
+            self._save_failed = True
+            return False
+        self._save_failed = False
+        return True
 
     # -- what the tutor says first -----------------------------------------------
 
@@ -385,7 +393,10 @@ class Conversation:
 
     def quit(self) -> None:
         self.leave_step()
-        self.save()
         self.finished = True
-        show.say(self.console, "Progress saved. See you next time!", "tutor.muted")
+        if self.save():
+            show.say(self.console, "Progress saved. See you next time!", "tutor.muted")
+        else:
+            show.say(self.console, f"Progress could NOT be saved to {self.store.path}; "
+                     "see the message above. See you next time!", "tutor.error")
 
