@@ -203,6 +203,19 @@ class FakePractice:
     def values_for(self, step):
         return {}
 
+    def begin_lesson(self, lesson, record):
+        # Kept apart from `calls`: tests compare those to the learner's actions.
+        self.begun = getattr(self, "begun", []) + [lesson.id]
+        self.record = record
+
+    def created_in_lesson(self):
+        return list(getattr(self, "created", []))
+
+    def remove_created(self, items):
+        self.calls.append(("remove_created", len(items)))
+        self.created = [item for item in getattr(self, "created", []) if item not in items]
+        return [f"{item['kind']} {item.get('name') or item.get('ref')}" for item in items]
+
     def status(self):
         return "fake engine"
 

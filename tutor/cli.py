@@ -22,6 +22,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-banner", action="store_true", help="skip the big start-up banner")
     parser.add_argument("--lessons", dest="lessons_dir", type=Path, metavar="DIR",
                         help="use the lesson files in DIR instead of the shipped ones")
+    parser.add_argument("--workspace", type=Path, metavar="DIR",
+                        help="where practice files go and commands run (one folder per "
+                        "lesson; default: the data directory's workspace)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     lint = commands.add_parser("lint", help="validate lesson files",
                                description="Validate lesson files (default: the shipped lessons).")
@@ -77,6 +80,8 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> i
     env = env or Environment()
     if args.lessons_dir is not None:
         env.lessons_dir = args.lessons_dir
+    if args.workspace is not None:
+        env.workspace_dir = args.workspace.expanduser().resolve()
     try:
         if args.command == "lint":
             return run_lint(env, args.paths)

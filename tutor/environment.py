@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # imported lazily: rich and prompt-toolkit cost start-up time
 
 APP_NAME = "docker-tutor"
 HOME_VARIABLE = "DOCKER_TUTOR_HOME"  # overrides the per-user data directory
+WORKSPACE_VARIABLE = "DOCKER_TUTOR_WORKSPACE"  # where practice files and commands go
 
 
 def default_data_dir(environ: Mapping[str, str]) -> Path:
@@ -47,6 +48,7 @@ class Environment:
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     data_dir: Path | None = None
     lessons_dir: Path | None = None
+    workspace_dir: Path | None = None
     stdin_isatty: bool | None = None
     stdout_isatty: bool | None = None
     # prompt-toolkit I/O; None means "the real terminal".
@@ -86,6 +88,18 @@ class Environment:
     def progress_path(self) -> Path:
         assert self.data_dir is not None
         return self.data_dir / "progress.json"
+
+    @property
+    def workspace_root(self) -> Path:
+        """Where practice commands run (one directory per lesson); DOCKER_TUTOR_WORKSPACE
+        or --workspace chooses another place."""
+        if self.workspace_dir is not None:
+            return self.workspace_dir
+        chosen = self.environ.get(WORKSPACE_VARIABLE)
+        if chosen:
+            return Path(chosen).expanduser()
+        assert self.data_dir is not None
+        return self.data_dir / "workspace"
 
     @property
     def history_path(self) -> Path:

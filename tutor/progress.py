@@ -46,6 +46,11 @@ class StepRecord:
 class LessonRecord:
     completed_at: str | None = None
     steps: dict[str, StepRecord] = field(default_factory=dict)
+    # Values of the lesson's vars (a port, a name), kept so a resumed lesson uses the same.
+    values: dict[str, str] = field(default_factory=dict)
+    # What the learner's commands created through the tutor in this lesson, for cleanup:
+    # {"kind": "container", "id": ..., "name": ...} or {"kind": "image", "ref": ...}.
+    created: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def completed(self) -> bool:
@@ -56,14 +61,21 @@ class LessonRecord:
 
     def to_json(self) -> dict[str, Any]:
         return {"completed_at": self.completed_at,
-                "steps": {key: record.to_json() for key, record in self.steps.items()}}
+                "steps": {key: record.to_json() for key, record in self.steps.items()},
+                "values": dict(self.values),
+                "created": [dict(item) for item in self.created]}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> LessonRecord:
         steps = data.get("steps") or {}
+        values = data.get("values") or {}
+        created = data.get("created") or []
         return cls(
             completed_at=data.get("completed_at"),
             steps={str(key): StepRecord.from_json(value) for key, value in steps.items()},
+            values={str(key): str(value) for key, value in values.items()},
+            created=[{str(k): str(v) for k, v in item.items()} for item in created
+                     if isinstance(item, dict)],
         )
 
 

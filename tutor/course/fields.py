@@ -45,6 +45,8 @@ class Fields:
         self.ok = isinstance(mapping, dict)
         self.mapping: dict = mapping if self.ok else {}
         self.read: set[str] = set()
+        # Template variables declared around this mapping (a lesson's vars for its steps).
+        self.declared: set[str] = set()
         if not self.ok:
             self.problem(f"expected a mapping of fields, found {describe_type(mapping)}",
                          getattr(mapping, "line", line))

@@ -65,7 +65,10 @@ def load_lesson(path: Path, problems: list[LessonProblem]) -> Lesson | None:
     raw_requires = data.get("requires")
     requires_lines = tuple(raw_requires.item_lines) if isinstance(raw_requires, LineList) else ()
     needs_engine = fields.boolean("needs_engine", default=False)
-    steps = _parse_steps(fields)
+    from tutor.course.practice import parse_vars
+
+    variables = parse_vars(fields)
+    steps = _parse_steps(fields, {var.name for var in variables})
     fields.finish()
     if len(problems) != before or lesson_id is None or title is None or summary is None:
         return None
@@ -78,10 +81,11 @@ def load_lesson(path: Path, problems: list[LessonProblem]) -> Lesson | None:
         requires_lines=requires_lines,
         needs_engine=needs_engine,
         source=path,
+        variables=variables,
     )
 
 
-def _parse_steps(fields: Fields) -> list[Step]:
+def _parse_steps(fields: Fields, lesson_vars: set[str]) -> list[Step]:
     parsers = step_parsers()
     located = fields.mappings("steps")
     if fields.has("steps") and not located:
@@ -94,6 +98,7 @@ def _parse_steps(fields: Fields) -> list[Step]:
         step_fields = Fields(item, step_where, fields.problems, line)
         if not step_fields.ok:
             continue
+        step_fields.declared = set(lesson_vars)
         step_id = step_fields.text("id")
         _check_id(step_fields, "id", step_id)
         if step_id is not None:

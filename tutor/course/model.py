@@ -69,6 +69,17 @@ class SayStep:
 
 
 @dataclass(frozen=True)
+class CleanupStep:
+    """Lists what the learner created in this lesson and offers to remove it."""
+
+    id: str
+    text: str
+
+    kind = "cleanup"
+    is_question = False
+
+
+@dataclass(frozen=True)
 class ChoiceStep:
     id: str
     question: str
@@ -120,7 +131,7 @@ class CommandStep:
     is_question = True
 
 
-Step = Union[SayStep, ChoiceStep, TextStep, CommandStep]
+Step = Union[SayStep, ChoiceStep, TextStep, CommandStep, CleanupStep]
 
 
 @dataclass(frozen=True)
@@ -133,6 +144,9 @@ class Lesson:
     needs_engine: bool = False
     source: Path | None = None
     requires_lines: tuple[int, ...] = ()  # where each `requires` entry is, for messages
+    # Lesson-wide template variables (tutor.course.practice.VarSpec), chosen once per
+    # lesson and kept in progress, for resources that live across steps (a registry port).
+    variables: tuple[Any, ...] = ()
 
     def step_index(self, step_id: str) -> int | None:
         for index, step in enumerate(self.steps):

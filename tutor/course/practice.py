@@ -6,7 +6,7 @@ See docs/checks.md for the fields. Importing this module registers the step type
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, Union
 
 from tutor.course.fields import MISSING, Fields, describe_type, each_item
 from tutor.course.model import CommandStep
@@ -16,6 +16,7 @@ VAR_FORMS = ("free_name", "free_port", "value", "engine_fact")
 ENGINE_FACTS = ("kernel", "os", "architecture", "version")
 SETUP_FORMS = ("pull", "container", "image", "file")
 CONTAINER_STATES = ("running", "exited", "created")
+BUILTIN_WORKSPACE = "workspace"
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class SetupAction:
 
 @dataclass(frozen=True)
 class WrongAttempt:
-    commands: tuple[str, ...]
+    commands: tuple[Any, ...]  # PlayAction: a docker command or a WriteFile
     reason: str
 
 
@@ -46,7 +47,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _parse_vars(fields: Fields) -> tuple[VarSpec, ...]:
+def parse_vars(fields: Fields) -> tuple[VarSpec, ...]:
     value = fields.raw("vars")
     if value is MISSING:
         return ()
@@ -137,7 +138,55 @@ def _check_setup_mapping(entry: Fields, form: str, spec: Any) -> None:
     sub.finish()
 
 
-def _command_lists(fields: Fields, name: str) -> tuple[tuple[str, ...], ...]:
+@dataclass(frozen=True)
+class WriteFile:
+    """A selftest action: write a file in the workspace, as a learner would in an editor."""
+
+    path: str
+    content: str
+
+    def texts(self) -> tuple[str, ...]:
+        return (self.path, self.content)
+
+
+PlayAction = Union[str, WriteFile]
+
+
+def _play_action(fields: Fields, item: Any, where, line: int | None) -> PlayAction | None:
+    """One entry of solution/alternatives/wrong: a docker command or {write, content}."""
+    if isinstance(item, str) and item.strip():
+        return item.strip()
+    if isinstance(item, dict):
+        entry = Fields(item, where, fields.problems, line)
+        path = entry.text("write")
+        content = entry.raw("content", required=True)
+        if content is not MISSING and not isinstance(content, str):
+            entry.field_problem("content", f"must be text, found {describe_type(content)}")
+            content = MISSING
+        entry.finish()
+        if path and content is not MISSING:
+            return WriteFile(path, content)
+        return None
+    fields.problem("must be a docker command, or {write: PATH, content: TEXT}", line, where)
+    return None
+
+
+def _play_list(fields: Fields, value: Any, where, line: int | None) -> tuple[PlayAction, ...]:
+    if isinstance(value, (str, dict)):
+        value = [value]
+    if not isinstance(value, list) or not value:
+        fields.problem("must be a list of docker commands (or files to write)", line, where)
+        return ()
+    actions = []
+    for index, item in enumerate(value):
+        item_line = value.line_of(index) if hasattr(value, "line_of") else line
+        action = _play_action(fields, item, where.at_item(index), item_line)
+        if action is not None:
+            actions.append(action)
+    return tuple(actions)
+
+
+def _play_lists(fields: Fields, name: str) -> tuple[tuple[PlayAction, ...], ...]:
     value = fields.raw(name)
     if value is MISSING:
         return ()
@@ -146,14 +195,18 @@ def _command_lists(fields: Fields, name: str) -> tuple[tuple[str, ...], ...]:
         return ()
     result = []
     for index, item in enumerate(value):
-        if isinstance(item, str):
-            item = [item]
-        if not (isinstance(item, list) and item and all(isinstance(c, str) for c in item)):
-            fields.problem("must be a list of docker commands", fields.line_of(name),
-                           fields.where.at_field(name).at_item(index))
-            continue
-        result.append(tuple(item))
+        line = value.line_of(index) if hasattr(value, "line_of") else fields.line_of(name)
+        actions = _play_list(fields, item, fields.where.at_field(name).at_item(index), line)
+        if actions:
+            result.append(actions)
     return tuple(result)
+
+
+def action_texts(actions) -> list[str]:
+    texts: list[str] = []
+    for action in actions:
+        texts.extend(action.texts() if isinstance(action, WriteFile) else (action,))
+    return texts
 
 
 def parse_command(fields: Fields, step_id: str) -> CommandStep | None:
@@ -163,10 +216,12 @@ def parse_command(fields: Fields, step_id: str) -> CommandStep | None:
     task = fields.text("task")
     hints = fields.text_list("hints", required=True, min_items=1)
     explanation = fields.text("explanation")
-    variables = _parse_vars(fields)
+    variables = parse_vars(fields)
     setup = _parse_setup(fields)
     # A setup resource's `as` name is a variable too: its real (unique) name.
-    declared = {var.name for var in variables} | {
+    # Visible in a step: the lesson's vars, the step's own, every setup resource's
+    # `as` name, and `workspace` (the lesson's directory, an absolute path).
+    declared = fields.declared | {BUILTIN_WORKSPACE} | {var.name for var in variables} | {
         action.spec["as"] for action in setup if isinstance(action.spec, dict) and "as" in action.spec
     }
     check_value = fields.raw("check", required=True)
@@ -174,18 +229,23 @@ def parse_command(fields: Fields, step_id: str) -> CommandStep | None:
     if check_value is not MISSING:
         check = parse_check(check_value, fields.where.at_field("check"), fields.problems,
                             fields.line_of("check"), declared)
-    solution = fields.text_list("solution", required=True, min_items=1)
-    alternatives = _command_lists(fields, "alternatives")
+    solution_value = fields.raw("solution", required=True)
+    solution = (_play_list(fields, solution_value, fields.where.at_field("solution"),
+                           fields.line_of("solution"))
+                if solution_value is not MISSING else ())
+    alternatives = _play_lists(fields, "alternatives")
 
     def parse_wrong(entry: Fields) -> WrongAttempt | None:
-        commands = entry.text_list("commands", min_items=1)
+        value = entry.raw("commands", required=True)
+        commands = (_play_list(entry, value, entry.where.at_field("commands"),
+                               entry.line_of("commands")) if value is not MISSING else ())
         reason = entry.text("reason")
         return WrongAttempt(commands, reason) if commands and reason else None
 
     wrong = each_item(fields, "wrong", parse_wrong, required=False)
-    for text in (task or "", *hints, explanation or "", *solution,
-                 *(c for alt in alternatives for c in alt),
-                 *(c for attempt in wrong for c in attempt.commands)):
+    for text in (task or "", *hints, explanation or "", *action_texts(solution),
+                 *(t for alt in alternatives for t in action_texts(alt)),
+                 *(t for attempt in wrong for t in action_texts(attempt.commands))):
         _check_placeholders(fields, text, declared)
     if len(fields.problems) != before or check is None or task is None or explanation is None:
         return None

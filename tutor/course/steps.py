@@ -11,6 +11,7 @@ from tutor.course.model import (
     AnswerPattern,
     Choice,
     ChoiceStep,
+    CleanupStep,
     SayStep,
     Step,
     TextStep,
@@ -120,12 +121,18 @@ def parse_text(fields: Fields, step_id: str) -> Step | None:
     return TextStep(step_id, question, tuple(accept), hints, explanation, tuple(feedback))
 
 
+def parse_cleanup(fields: Fields, step_id: str) -> Step | None:
+    text = fields.text("text")
+    return CleanupStep(step_id, text) if text is not None else None
+
+
 StepParser = Callable[[Fields, str], "Step | None"]
 
 STEP_PARSERS: dict[str, StepParser] = {
     "say": parse_say,
     "choice": parse_choice,
     "text": parse_text,
+    "cleanup": parse_cleanup,
 }
 
 

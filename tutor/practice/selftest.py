@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
+from tutor.practice.inventory import Snapshot, snapshot
 from tutor.status import ExitStatus
 
 SELFTEST_LABEL = "org.docker-tutor.selftest"
@@ -34,19 +35,6 @@ class StepReport:
     step: str
     failures: list[str] = field(default_factory=list)
     checked: int = 0  # attempts played
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    containers: frozenset[str]
-    image_tags: frozenset[str]
-
-
-def snapshot(api: docker.APIClient) -> Snapshot:
-    containers = frozenset(c["Id"] for c in api.containers(all=True))
-    tags = frozenset(tag for image in api.images() for tag in image.get("RepoTags") or ()
-                     if tag != "<none>:<none>")
-    return Snapshot(containers, tags)
 
 
 def roll_back(api: docker.APIClient, before: Snapshot, commands: Sequence[str]) -> None:
@@ -70,22 +58,29 @@ def roll_back(api: docker.APIClient, before: Snapshot, commands: Sequence[str]) 
             pass
 
 
-def play_commands(practice: PracticeSession, commands: Sequence[str],
+def play_commands(practice: PracticeSession, actions: Sequence[object],
                   values: dict[str, str]) -> str:
-    """Run commands as the learner would type them; returns their output."""
+    """Play actions as the learner would: type docker commands, write files."""
     from tutor.checks import render_template
+    from tutor.course.practice import WriteFile
 
     output = []
-    for command in commands:
-        result = practice.run_quietly(render_template(command, values), label=SELFTEST_LABEL)
-        output.append(f"$ {render_template(command, values)}\n{result}")
+    for action in actions:
+        if isinstance(action, WriteFile):
+            path = practice.write_workspace_file(render_template(action.path, values),
+                                                 render_template(action.content, values))
+            output.append(f"(wrote {path})")
+            continue
+        command = render_template(action, values)
+        result = practice.run_quietly(command, label=SELFTEST_LABEL)
+        output.append(f"$ {command}\n{result}")
     return "\n".join(output)
 
 
 def played(commands: Sequence[str], values: dict[str, str]) -> list[str]:
     from tutor.checks import render_template
 
-    return [render_template(command, values) for command in commands]
+    return [render_template(command, values) for command in commands if isinstance(command, str)]
 
 
 def selftest_step(practice: PracticeSession, lesson: Lesson, step: CommandStep,
@@ -152,6 +147,7 @@ def run_selftest(env: Environment, lesson_ids: Sequence[str]) -> ExitStatus:
 
     from tutor.course import load_course
     from tutor.practice.session import PracticeSession
+    from tutor.progress import LessonRecord
     from tutor.render import lesson as show
 
     assert env.lessons_dir is not None
@@ -169,7 +165,7 @@ def run_selftest(env: Environment, lesson_ids: Sequence[str]) -> ExitStatus:
         # Commands' own output goes to a buffer: the report is what matters here.
         quiet_env = dataclasses.replace(env, stdout=io.StringIO(), stdout_isatty=False,
                                         data_dir=Path(scratch))
-        practice = PracticeSession(quiet_env, workspace=Path(scratch) / "workspace")
+        practice = PracticeSession(quiet_env, workspace_root=Path(scratch) / "workspace")
         status = practice.engine.probe()
         if not status.ok:
             from tutor.engine.problems import print_problem
@@ -183,6 +179,7 @@ def run_selftest(env: Environment, lesson_ids: Sequence[str]) -> ExitStatus:
             steps = [s for s in lesson.steps if s.kind == "command"]
             if not steps:
                 continue
+            practice.begin_lesson(lesson, LessonRecord())
             lesson_start = snapshot(api)
             lesson_commands = [
                 command for step in steps

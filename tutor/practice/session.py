@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from tutor.progress import LessonRecord
 from tutor.render import lesson as show
 
 if TYPE_CHECKING:
     from tutor.checks import CheckResult
-    from tutor.course.model import CommandStep
+    from tutor.course.model import CommandStep, Lesson
     from tutor.dockercli import ParsedCommand
     from tutor.engine.connection import Engine
     from tutor.environment import Environment
@@ -45,12 +46,41 @@ class StepState:
 
 class PracticeSession:
     def __init__(self, env: Environment, engine: Engine | None = None,
-                 workspace: Path | None = None) -> None:
+                 workspace_root: Path | None = None) -> None:
         self.env = env
         self._engine = engine
-        assert env.data_dir is not None
-        self.workspace = workspace or env.data_dir / "workspace"
+        self.workspace_root = workspace_root or env.workspace_root
         self.state: StepState | None = None
+        self.lesson: Lesson | None = None
+        # The lesson's record in progress: its vars' values and what the learner
+        # created live there, so they survive a restart.
+        self.record: LessonRecord = LessonRecord()
+
+    @property
+    def environ(self):
+        return self.env.environ
+
+    @property
+    def workspace(self) -> Path:
+        """Where the learner's commands run: one directory per lesson."""
+        if self.lesson is None:
+            return self.workspace_root
+        return self.workspace_root / self.lesson.id
+
+    def begin_lesson(self, lesson: Lesson, record: LessonRecord) -> None:
+        if self.lesson is not lesson and self.state is not None:
+            self.leave_step(self.state.lesson_id, self.state.step)
+        self.lesson = lesson
+        self.record = record
+
+    def write_workspace_file(self, relative: str, content: str) -> Path:
+        """Write a file inside the lesson's workspace (never outside it)."""
+        target = (self.workspace / relative).resolve()
+        if self.workspace.resolve() not in target.parents:
+            raise ValueError(f"{relative} is outside the workspace {self.workspace}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8")
+        return target
 
     # -- engine -----------------------------------------------------------------
 
@@ -90,8 +120,7 @@ class PracticeSession:
 
         if self.state and self.state.step is step and self.state.lesson_id == lesson_id:
             return self.state.values
-        defaults = {spec.name: spec.default for spec in step.variables}
-        self.state = StepState(lesson_id, step, defaults, time.time(),
+        self.state = StepState(lesson_id, step, self.values_for(step), time.time(),
                                fixture_label_value(lesson_id, step.id))
         self.workspace.mkdir(parents=True, exist_ok=True)
         if self._engine_ready():
@@ -108,6 +137,11 @@ class PracticeSession:
             return True
         api = self.engine.api
         try:
+            lesson_specs = self.lesson.variables if self.lesson else ()
+            missing = [spec for spec in lesson_specs if spec.name not in self.record.values]
+            if missing:  # chosen once per lesson: later steps reuse the same port or name
+                self.record.values.update(choose_values(api, missing))
+            state.values.update(self.record.values)
             state.values.update(choose_values(api, state.step.variables))
             for action in state.step.setup:
                 apply_setup(api, action, state.values, state.label, self.workspace)
@@ -146,7 +180,11 @@ class PracticeSession:
     def values_for(self, step: CommandStep) -> dict[str, str]:
         if self.state and self.state.step is step:
             return self.state.values
-        return {spec.name: spec.default for spec in step.variables}
+        values = {"workspace": str(self.workspace)}
+        for spec in (self.lesson.variables if self.lesson else ()):
+            values[spec.name] = self.record.values.get(spec.name, spec.default)
+        values.update({spec.name: spec.default for spec in step.variables})
+        return values
 
     # -- running commands -------------------------------------------------------
 
@@ -215,8 +253,15 @@ class PracticeSession:
         from tutor.engine.runner import run_docker
         from tutor.practice.diagnose import diagnose
 
+        from tutor.practice.inventory import CREATING_PATHS, added, snapshot
+
         mode = "terminal" if parsed is not None and is_interactive(parsed) else "stream"
+        records = parsed is not None and parsed.path in CREATING_PATHS and self.lesson
+        before = snapshot(self.engine.api) if records else None
+        self.workspace.mkdir(parents=True, exist_ok=True)
         result = run_docker(argv, self.engine.endpoint, self.env, self.workspace, mode)
+        if before is not None:
+            self._remember(added(before, snapshot(self.engine.api)))
         if self.state is not None and parsed is not None:
             self.state.last_command = parsed
         if result.interrupted:
@@ -229,6 +274,55 @@ class PracticeSession:
         if step is None:
             return Outcome()
         return Outcome(passed=self.check_step(self.state.lesson_id if self.state else "", step))
+
+    def _remember(self, items: list[dict[str, str]]) -> None:
+        """Note what the learner's command created, for the lesson's cleanup."""
+        known = {(i.get("kind"), i.get("id") or i.get("ref")) for i in self.record.created}
+        for item in items:
+            if (item["kind"], item.get("id") or item.get("ref")) not in known:
+                self.record.created.append(item)
+
+    def created_in_lesson(self) -> list[dict[str, str]]:
+        """What the learner created in this lesson through the tutor that still exists."""
+        import docker.errors
+
+        api = self.engine.api
+        present = []
+        for item in self.record.created:
+            try:
+                if item["kind"] == "container":
+                    api.inspect_container(item["id"])
+                else:
+                    api.inspect_image(item["ref"])
+            except docker.errors.NotFound:
+                continue
+            present.append(item)
+        return present
+
+    def remove_created(self, items: list[dict[str, str]]) -> list[str]:
+        """Remove the given lesson resources: containers first, then image tags."""
+        import docker.errors
+
+        from tutor.practice.inventory import describe
+
+        api = self.engine.api
+        removed = []
+        ordered = sorted(items, key=lambda item: item["kind"] != "container")
+        for item in ordered:
+            try:
+                if item["kind"] == "container":
+                    api.remove_container(item["id"], force=True, v=True)
+                else:
+                    api.remove_image(item["ref"])
+            except docker.errors.NotFound:
+                pass
+            except docker.errors.APIError as error:
+                show.say(self.env.console, f"Could not remove {describe(item)}: "
+                         f"{error.explanation or error}", "tutor.warning")
+                continue
+            removed.append(describe(item))
+        self.record.created[:] = [i for i in self.record.created if i not in ordered]
+        return removed
 
     def evaluate(self, step: CommandStep) -> CheckResult:
         """Judge the step against the engine without printing (selftest, tests)."""

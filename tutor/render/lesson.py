@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tutor.answers import label
-from tutor.course.model import ChoiceStep, CommandStep, Lesson, SayStep, Step, TextStep
+from tutor.course.model import ChoiceStep, CleanupStep, CommandStep, Lesson, SayStep, TextStep
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -45,6 +45,8 @@ def show_step(console: Console, lesson: Lesson, index: int,
         show_text_question(console, step)
     elif isinstance(step, CommandStep):
         show_task(console, step, values or {})
+    elif isinstance(step, CleanupStep):
+        markdown(console, step.text)
 
 
 def show_say(console: Console, step: SayStep) -> None:

@@ -139,6 +139,23 @@ def _reset(conv: Conversation, args: str) -> None:
     conv.confirm("Forget ALL your progress in every lesson?", forget_everything)
 
 
+def _cleanup(conv: Conversation, _args: str) -> None:
+    conv.offer_cleanup(advance_after=False)
+
+
+def _edit(conv: Conversation, args: str) -> None:
+    from tutor.practice.editor import edit_file
+
+    name = args.strip()
+    if not name:
+        show.say(conv.console, "Which file? For example: /edit Dockerfile", "tutor.muted")
+        return
+    if conv.practice is None:
+        show.say(conv.console, "Editing practice files needs a practice session.", "tutor.warning")
+        return
+    edit_file(conv.console, conv.practice.workspace, name, conv.practice.environ)
+
+
 def _quit(conv: Conversation, _args: str) -> None:
     conv.quit()
 
@@ -154,6 +171,10 @@ COMMANDS: tuple[SlashCommand, ...] = (
     SlashCommand("explain", "/explain", "show why the answer is what it is", _explain),
     SlashCommand("skip", "/skip", "skip this question (it counts as skipped)", _skip),
     SlashCommand("check", "/check", "re-check a practice step against the engine", _check),
+    SlashCommand("edit", "/edit <file>", "edit a file in the lesson's workspace ($EDITOR)",
+                 _edit),
+    SlashCommand("cleanup", "/cleanup", "list and remove what you created in this lesson",
+                 _cleanup),
     SlashCommand("progress", "/progress", "how far you are in each lesson", _progress),
     SlashCommand("reset", "/reset [lesson]", "forget progress (asks first)", _reset, "lesson"),
     SlashCommand("quit", "/quit", "save and leave (Ctrl-D does the same)", _quit),

@@ -8,11 +8,20 @@ is saved after every change.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Mapping, Protocol
 
 from tutor.answers import check_choice, check_text
-from tutor.course.model import ChoiceStep, CommandStep, Course, Lesson, SayStep, Step
-from tutor.progress import PASSED, SKIPPED, Progress, ProgressStore, now_iso
+from tutor.course.model import (
+    ChoiceStep,
+    CleanupStep,
+    CommandStep,
+    Course,
+    Lesson,
+    SayStep,
+    Step,
+)
+from tutor.progress import PASSED, SKIPPED, LessonRecord, Progress, ProgressStore, now_iso
 from tutor.render import lesson as show
 
 if TYPE_CHECKING:
@@ -42,6 +51,18 @@ class Practice(Protocol):
 
     def values_for(self, step: CommandStep) -> dict[str, str]:
         """The template values of the step (its defaults when not entered)."""
+
+    workspace: Path  # the current lesson's directory, where commands run
+    environ: Mapping[str, str]
+
+    def begin_lesson(self, lesson: Lesson, record: LessonRecord) -> None:
+        """A lesson opens: its workspace, its vars' values and its resources live in record."""
+
+    def created_in_lesson(self) -> list[dict[str, str]]:
+        """What the learner created in this lesson that still exists."""
+
+    def remove_created(self, items: list[dict[str, str]]) -> list[str]:
+        """Remove those resources; returns what was removed."""
 
     def status(self) -> str:
         """A few words about the engine for the toolbar."""
@@ -78,6 +99,8 @@ class Conversation:
         self.lesson = lesson
         index = lesson.step_index(self.progress.current_step or "")
         self.index = index if index is not None else self._first_unfinished(lesson)
+        if self.practice is not None:
+            self.practice.begin_lesson(lesson, self.progress.lesson(lesson.id))
 
     @property
     def step(self) -> Step | None:
@@ -152,7 +175,40 @@ class Conversation:
         if isinstance(step, CommandStep) and self.practice is not None:
             # Setup first: the task text names what it created ({{ web }}).
             values = self.practice.enter_step(self.lesson.id, step)
+            self.save()  # the lesson's chosen ports and names are part of progress
         show.show_step(self.console, self.lesson, self.index, values)
+        if isinstance(step, CleanupStep):
+            self.offer_cleanup()
+
+    def offer_cleanup(self, advance_after: bool = True) -> None:
+        """List what the learner created in this lesson and offer to remove it."""
+        from tutor.practice.inventory import describe
+
+        if self.practice is None or self.lesson is None:
+            show.say(self.console, "Nothing to clean up without the engine.", "tutor.muted")
+            return
+        try:
+            items = self.practice.created_in_lesson()
+        except Exception as error:  # engine gone: say so, keep the list for later
+            show.say(self.console, f"Cannot list this lesson's resources: {error}",
+                     "tutor.warning")
+            return
+        if not items:
+            show.say(self.console, "Nothing from this lesson is left to clean up.", "tutor.muted")
+            return
+        show.say(self.console, "You created these in this lesson:", "tutor.heading")
+        show.bullets(self.console, [describe(item) for item in items])
+
+        def remove() -> None:
+            removed = self.practice.remove_created(items)
+            self.save()
+            if removed:
+                show.say(self.console, "Removed: " + ", ".join(removed) + ".", "tutor.done")
+            if advance_after and isinstance(self.step, CleanupStep):
+                self.advance()
+
+        self.confirm(f"Remove {'it' if len(items) == 1 else f'all {len(items)}'}? "
+                     "(answering no keeps them; press Enter afterwards to go on)", remove)
 
     def _render(self, text: str) -> str:
         """Fill a practice step's {{ placeholders }} with this run's values."""
@@ -213,7 +269,7 @@ class Conversation:
             show.say(self.console, "No lesson is running. Press Enter to start the next one, "
                      "or /lessons to choose.")
             return
-        if isinstance(step, SayStep):
+        if isinstance(step, (SayStep, CleanupStep)):
             if text.lower() in CONTINUE_WORDS:
                 self.advance()
             else:
@@ -278,6 +334,8 @@ class Conversation:
         self.lesson = lesson
         self.index = index if index is not None else self._first_unfinished(lesson)
         record = self.progress.lesson(lesson.id)
+        if self.practice is not None:
+            self.practice.begin_lesson(lesson, record)
         if record.completed:
             self.index = 0 if index is None else self.index
         show.say(self.console, f"Lesson: {lesson.title}", "tutor.heading")
@@ -298,7 +356,7 @@ class Conversation:
     def advance(self) -> None:
         assert self.lesson is not None
         step = self.step
-        if isinstance(step, SayStep):
+        if isinstance(step, (SayStep, CleanupStep)):
             self._record(step).status = PASSED
         if self.index + 1 < len(self.lesson.steps):
             self.index += 1
