@@ -1,0 +1,199 @@
+"""Practice-step fields in lesson files: lesson vars, file-writing solutions, cleanup steps."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from conftest import FakePractice, dedent, line_of, write_course
+
+from tutor.course import load_course, load_lesson
+from tutor.course.model import CleanupStep, CommandStep, Course, Lesson, SayStep
+from tutor.course.practice import WriteFile
+from tutor.progress import LessonRecord, Progress, ProgressStore
+
+PRACTICE = dedent(
+    """
+    id: lab
+    title: Lab
+    summary: A practice lesson.
+    needs_engine: true
+    vars:
+      registry_port: { free_port: 5000 }
+    steps:
+      - id: write-it
+        type: command
+        task: Write a Dockerfile in {{ workspace }}, then push to localhost:{{ registry_port }}.
+        check: { workspace_file: { path: Dockerfile, contains: FROM } }
+        hints: [Use /edit Dockerfile.]
+        explanation: Pushed to {{ registry_port }}.
+        solution:
+          - write: Dockerfile
+            content: "FROM busybox\\n"
+          - docker images
+        alternatives:
+          - [{ write: Dockerfile, content: "from busybox\\n" }]
+        wrong:
+          - commands: [{ write: Dockerfile, content: "" }]
+            reason: FROM
+      - id: tidy
+        type: cleanup
+        text: Time to tidy up.
+    """
+)
+
+
+def test_lesson_vars_are_visible_in_steps_and_workspace_is_built_in(tmp_path):
+    problems = []
+    path = tmp_path / "lab.yaml"
+    path.write_text(PRACTICE)
+    lesson = load_lesson(path, problems)
+    assert problems == []
+    assert [(v.name, v.form, v.default) for v in lesson.variables] == [
+        ("registry_port", "free_port", "5000")]
+    step = lesson.steps[0]
+    assert isinstance(step, CommandStep)
+    assert step.solution == (WriteFile("Dockerfile", "FROM busybox\n"), "docker images")
+    assert step.alternatives == ((WriteFile("Dockerfile", "from busybox\n"),),)
+    assert step.wrong_attempts[0].commands == (WriteFile("Dockerfile", ""),)
+    assert isinstance(lesson.steps[1], CleanupStep)
+
+
+def test_a_step_cannot_use_a_var_nobody_declared(tmp_path):
+    text = PRACTICE.replace("localhost:{{ registry_port }}", "localhost:{{ regsitry_port }}")
+    path = tmp_path / "lab.yaml"
+    path.write_text(text)
+    problems = []
+    assert load_lesson(path, problems) is None
+    messages = [str(p) for p in problems]
+    assert any("{{ regsitry_port }}" in m and "step 'write-it'" in m for m in messages), messages
+
+
+def test_write_action_needs_path_and_content_with_location(tmp_path):
+    text = PRACTICE.replace('      - write: Dockerfile\n        content: "FROM busybox\\n"\n',
+                            "      - write: Dockerfile\n")
+    assert text != PRACTICE
+    path = tmp_path / "lab.yaml"
+    path.write_text(text)
+    problems = []
+    assert load_lesson(path, problems) is None
+    (problem,) = [p for p in problems if "content" in str(p)]
+    assert problem.where.field == "solution[1].content"
+    assert problem.line == line_of(text, "- write: Dockerfile")
+
+
+def test_lesson_vars_must_be_well_formed(tmp_path):
+    text = PRACTICE.replace("{ free_port: 5000 }", "{ free_port: lots }")
+    path = tmp_path / "lab.yaml"
+    path.write_text(text)
+    problems = []
+    load_lesson(path, problems)
+    assert any("vars.registry_port.free_port" in str(p) and "port number" in str(p)
+               for p in problems), [str(p) for p in problems]
+
+
+def test_lesson_record_keeps_values_and_created_across_saves(tmp_path):
+    store = ProgressStore(tmp_path / "progress.json")
+    progress = Progress()
+    record = progress.lesson("lab")
+    record.values["registry_port"] = "5001"
+    record.created.append({"kind": "container", "id": "abc", "name": "registry"})
+    store.save(progress)
+    loaded = store.load().progress.lessons["lab"]
+    assert loaded.values == {"registry_port": "5001"}
+    assert loaded.created == [{"kind": "container", "id": "abc", "name": "registry"}]
+
+
+CLEANUP_COURSE = Course(title="c", lessons=(Lesson(
+    id="lab", title="Lab", summary="s",
+    steps=(SayStep(id="a", text="first"), CleanupStep(id="tidy", text="Time to tidy up."),
+           SayStep(id="z", text="last words")),
+),))
+
+
+def test_cleanup_step_lists_created_resources_and_removes_on_yes(make_talk):
+    practice = FakePractice()
+    practice.created = [{"kind": "container", "id": "1", "name": "web"},
+                        {"kind": "image", "ref": "hello:1"}]
+    talk = make_talk(CLEANUP_COURSE, practice=practice)
+    talk.say("")  # start the lesson
+    shown = talk.say("")  # to the cleanup step
+    assert "container web" in shown and "image hello:1" in shown
+    assert "Remove all 2?" in shown
+    after = talk.say("y")
+    assert "Removed: container web, image hello:1." in after
+    assert ("remove_created", 2) in practice.calls
+    assert talk.position == ("lab", "z")  # removing moved on
+
+
+def test_cleanup_step_keeps_everything_on_no(make_talk):
+    practice = FakePractice()
+    practice.created = [{"kind": "container", "id": "1", "name": "web"}]
+    talk = make_talk(CLEANUP_COURSE, practice=practice)
+    talk.say("")
+    talk.say("")
+    assert "Cancelled" in talk.say("n")
+    assert not any(call[0] == "remove_created" for call in practice.calls)
+    assert talk.position == ("lab", "tidy")
+    talk.say("")
+    assert talk.position == ("lab", "z")
+
+
+def test_cleanup_command_with_nothing_created(make_talk):
+    talk = make_talk(CLEANUP_COURSE, practice=FakePractice())
+    talk.say("")
+    assert "Nothing from this lesson is left to clean up." in talk.say("/cleanup")
+
+
+def test_lesson_start_hands_the_record_to_practice(make_talk):
+    practice = FakePractice()
+    talk = make_talk(CLEANUP_COURSE, practice=practice)
+    talk.say("")
+    assert practice.begun == ["lab"]
+    assert practice.record is talk.conv.progress.lessons["lab"]
+    assert isinstance(practice.record, LessonRecord)
+
+
+def test_edit_opens_the_editor_on_a_workspace_file(make_talk, tmp_path):
+    editor = tmp_path / "fake-editor"
+    editor.write_text(f"#!{sys.executable}\nimport sys\n"
+                      "open(sys.argv[1], 'w').write('FROM busybox\\n')\n")
+    editor.chmod(0o755)
+    practice = FakePractice()
+    practice.workspace = tmp_path / "ws"
+    practice.environ = {"EDITOR": str(editor), "PATH": "/usr/bin:/bin"}
+    talk = make_talk(CLEANUP_COURSE, practice=practice)
+    out = talk.say("/edit Dockerfile")
+    assert (tmp_path / "ws" / "Dockerfile").read_text() == "FROM busybox\n"
+    assert "Saved" in out
+
+
+def test_edit_refuses_paths_outside_the_workspace(make_talk, tmp_path):
+    practice = FakePractice()
+    practice.workspace = tmp_path / "ws"
+    practice.environ = {"EDITOR": "/bin/false"}
+    talk = make_talk(CLEANUP_COURSE, practice=practice)
+    assert "outside the lesson's workspace" in talk.say("/edit ../../etc/passwd")
+
+
+def test_workspace_option_sets_where_practice_runs(make_env, tmp_path):
+    from tutor.cli import build_parser
+
+    args = build_parser().parse_args(["--workspace", str(tmp_path / "w"), "lint"])
+    assert args.workspace == tmp_path / "w"
+    env = make_env()
+    assert env.workspace_root == env.data_dir / "workspace"
+    env.environ = {"DOCKER_TUTOR_WORKSPACE": str(tmp_path / "elsewhere")}
+    assert env.workspace_root == tmp_path / "elsewhere"
+
+
+def test_inventory_reports_only_new_resources():
+    from tutor.practice.inventory import Snapshot, added, describe
+
+    before = Snapshot(frozenset({"a"}), {"a": "old"}, frozenset({"busybox:latest"}))
+    after = Snapshot(frozenset({"a", "b"}), {"a": "old", "b": "web"},
+                     frozenset({"busybox:latest", "hello:1"}))
+    items = added(before, after)
+    assert items == [{"kind": "container", "id": "b", "name": "web"},
+                     {"kind": "image", "ref": "hello:1"}]
+    assert [describe(i) for i in items] == ["container web", "image hello:1"]
