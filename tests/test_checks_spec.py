@@ -110,7 +110,8 @@ def test_every_kind_parses():
     assert isinstance(any_, AnyCheck) and any_.checks == (ImageCheck(ref="busybox"),
                                                           ContainerCheck(name="web"))
     assert set(check_kinds()) == {"all", "any", "image", "container", "file", "exec", "http",
-                                  "registry_tag", "archive", "workspace_file", "typed", "events"}
+                                  "registry_tag", "archive", "workspace_file", "typed", "events",
+                                  "dockerfile"}
 
 
 def test_ports_forms():

@@ -17,6 +17,7 @@ from tutor.course.yamldoc import LineMap
 from tutor.checks.base import MAX_WAIT_SECONDS, Check
 from tutor.checks.combinators import parse_all, parse_any
 from tutor.checks.containers import parse_container
+from tutor.checks.dockerfile import parse_dockerfile
 from tutor.checks.events import parse_events
 from tutor.checks.files import parse_archive, parse_exec, parse_file, parse_workspace_file
 from tutor.checks.images import parse_image
@@ -40,6 +41,7 @@ CHECK_PARSERS: dict[str, KindParser] = {
     "workspace_file": parse_workspace_file,
     "typed": parse_typed,
     "events": parse_events,
+    "dockerfile": parse_dockerfile,
 }
 
 COMMON_FIELDS = ("wait", "hint")

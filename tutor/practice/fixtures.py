@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from tutor.course.practice import SetupAction
 
 FIXTURE_LABEL = "org.docker-tutor.fixture"
+# Images carry their own keys: a container or image the learner makes FROM a fixture
+# image inherits its labels, and must not look like a fixture itself.
+FIXTURE_IMAGE_LABEL = "org.docker-tutor.fixture-image"
+FIXTURE_TAG_LABEL = "org.docker-tutor.fixture-tag"
 
 
 class SetupFailed(Exception):
@@ -77,8 +81,9 @@ def apply_setup(
         _create_container(api, spec, values, labels)
     elif action.form == "image":
         tag = spec["tag"]
+        image_labels = {FIXTURE_IMAGE_LABEL: label_value, FIXTURE_TAG_LABEL: tag}
         stream = api.build(fileobj=io.BytesIO(spec["dockerfile"].encode()), tag=tag,
-                           labels=labels, rm=True, forcerm=True, decode=True)
+                           labels=image_labels, rm=True, forcerm=True, decode=True)
         for event in stream:
             if "error" in event:
                 raise SetupFailed(f"could not build {tag}: {event['error'].strip()}")
@@ -130,11 +135,30 @@ def cleanup(api: docker.APIClient, label_value: str | None = None) -> list[str]:
             removed.append("container " + container["Names"][0].lstrip("/"))
         except docker.errors.NotFound:
             pass
-    for image in api.images(filters={"label": selector}):
-        for tag in image.get("RepoTags") or [image["Id"]]:
+    image_selector = (FIXTURE_IMAGE_LABEL if label_value is None
+                      else f"{FIXTURE_IMAGE_LABEL}={label_value}")
+    for image in api.images(filters={"label": image_selector}):
+        for tag in fixture_tags(image):
             try:
                 api.remove_image(tag, force=True)
                 removed.append("image " + tag)
             except docker.errors.NotFound:
                 pass
     return removed
+
+
+def fixture_tags(image: dict) -> list[str]:
+    """The tag setup gave this image, if it still has it (not tags the learner added,
+    nor images built FROM it, which inherit the labels but not the tag)."""
+    labels = image.get("Labels") or (image.get("Config") or {}).get("Labels") or {}
+    tag = labels.get(FIXTURE_TAG_LABEL)
+    if not tag:
+        return []
+    wanted = tag if ":" in tag.rsplit("/", 1)[-1] else f"{tag}:latest"
+    return [wanted] if wanted in (image.get("RepoTags") or []) else []
+
+
+def is_fixture_image(image: dict, reference: str) -> bool:
+    """True when ``reference`` names exactly the tag a step's setup created."""
+    wanted = reference if ":" in reference.rsplit("/", 1)[-1] else f"{reference}:latest"
+    return wanted in fixture_tags(image)

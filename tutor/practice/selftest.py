@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import secrets
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,25 +38,42 @@ class StepReport:
     checked: int = 0  # attempts played
 
 
-def roll_back(api: docker.APIClient, before: Snapshot, commands: Sequence[str]) -> None:
+def roll_back(api: docker.APIClient, before: Snapshot, commands: Sequence[str],
+              run_label: str) -> None:
     """Remove what the played commands created since ``before``.
 
-    Only containers carrying the selftest label (added to the run/create commands
-    it plays) and new tags of repositories the commands name: the engine may be
-    shared, and what someone else creates meanwhile is not ours to remove.
+    Only containers carrying this run's selftest label (added to the run/create
+    commands it plays) and new tags the commands name: the engine may be shared,
+    and what someone else creates meanwhile is not ours to remove.
     """
-    for container in api.containers(all=True, filters={"label": SELFTEST_LABEL}):
-        api.remove_container(container["Id"], force=True, v=True)
-    text = " ".join(commands)
-    after = snapshot(api)
-    for tag in sorted(after.image_tags - before.image_tags):
-        repository = tag.rsplit(":", 1)[0]
-        if repository not in text and repository.split("/")[-1] not in text:
-            continue
+    for container in api.containers(all=True, filters={"label": run_label}):
+        if container["Id"] not in before.containers:
+            api.remove_container(container["Id"], force=True, v=True)
+    named = named_references(commands)
+    for tag in sorted(snapshot(api).image_tags - before.image_tags):
+        if tag in named:
+            try:
+                api.remove_image(tag, force=True)
+            except Exception:  # already gone with another tag of the same image
+                pass
+
+
+def named_references(commands: Sequence[str]) -> set[str]:
+    """Image references the commands' words could name, with ``:latest`` filled in."""
+    import shlex
+
+    names: set[str] = set()
+    for command in commands:
         try:
-            api.remove_image(tag, force=True)
-        except Exception:  # already gone with another tag of the same image
-            pass
+            words = shlex.split(command)
+        except ValueError:
+            continue
+        for word in words:
+            if word.startswith("-") or "=" in word:
+                continue
+            last = word.rsplit("/", 1)[-1]
+            names.add(word if ":" in last else f"{word}:latest")
+    return names
 
 
 def play_commands(practice: PracticeSession, actions: Sequence[object],
@@ -72,7 +90,7 @@ def play_commands(practice: PracticeSession, actions: Sequence[object],
             output.append(f"(wrote {path})")
             continue
         command = render_template(action, values)
-        result = practice.run_quietly(command, label=SELFTEST_LABEL)
+        result = practice.run_quietly(command, label=practice.selftest_label)
         output.append(f"$ {command}\n{result}")
     return "\n".join(output)
 
@@ -111,7 +129,7 @@ def selftest_step(practice: PracticeSession, lesson: Lesson, step: CommandStep,
             report.failures.append(
                 f"wrong attempt {list(attempt.commands)} failed, but not with {reason!r}: "
                 f"{messages}\n{output}")
-        roll_back(api, before, played(attempt.commands, values))
+        roll_back(api, before, played(attempt.commands, values), practice.selftest_label)
 
     for alternative in step.alternatives:
         output = play_commands(practice, alternative, values)
@@ -121,7 +139,7 @@ def selftest_step(practice: PracticeSession, lesson: Lesson, step: CommandStep,
             report.failures.append(
                 f"alternative {list(alternative)} did not pass: "
                 f"{' | '.join(result.messages)}\n{output}")
-        roll_back(api, before, played(alternative, values))
+        roll_back(api, before, played(alternative, values), practice.selftest_label)
 
     output = play_commands(practice, step.solution, values)
     result = practice.evaluate(step)
@@ -132,13 +150,17 @@ def selftest_step(practice: PracticeSession, lesson: Lesson, step: CommandStep,
     practice.leave_step(lesson.id, step)
 
 
-def leftovers(api: docker.APIClient) -> list[str]:
-    from tutor.practice.fixtures import FIXTURE_LABEL
+def leftovers(api: docker.APIClient, before: Snapshot) -> list[str]:
+    """Fixtures created during this run that are still there."""
+    from tutor.practice.fixtures import FIXTURE_IMAGE_LABEL, FIXTURE_LABEL
 
     found = [f"container {c['Names'][0].lstrip('/')}"
-             for c in api.containers(all=True, filters={"label": FIXTURE_LABEL})]
-    found += [f"image {', '.join(i.get('RepoTags') or [i['Id']])}"
-              for i in api.images(filters={"label": FIXTURE_LABEL})]
+             for c in api.containers(all=True, filters={"label": FIXTURE_LABEL})
+             if c["Id"] not in before.containers]
+    found += [f"image {tag}"
+              for image in api.images(filters={"label": FIXTURE_IMAGE_LABEL})
+              for tag in image.get("RepoTags") or ()
+              if tag not in before.image_tags and tag != "<none>:<none>"]
     return found
 
 
@@ -174,6 +196,9 @@ def run_selftest(env: Environment, lesson_ids: Sequence[str]) -> ExitStatus:
             print_problem(console, status.problem, indent=2)
             return ExitStatus.ENGINE_UNAVAILABLE
         api = practice.engine.api
+        # One label value per run: two selftests on one engine leave each other alone.
+        practice.selftest_label = f"{SELFTEST_LABEL}={secrets.token_hex(6)}"
+        run_start = snapshot(api)
         reports: list[StepReport] = []
         for lesson in lessons:
             steps = [s for s in lesson.steps if s.kind == "command"]
@@ -197,8 +222,8 @@ def run_selftest(env: Environment, lesson_ids: Sequence[str]) -> ExitStatus:
                                             (f"  ({report.checked} checks)", "tutor.muted")))
                 for failure in report.failures:
                     console.print(Text(f"    {failure}", style="tutor.feedback"))
-            roll_back(api, lesson_start, lesson_commands)
-        remaining = leftovers(api)
+            roll_back(api, lesson_start, lesson_commands, practice.selftest_label)
+        remaining = leftovers(api, run_start)
         if remaining:
             console.print(Text("✘ labelled resources left behind: " + ", ".join(remaining),
                                style="tutor.error"))

@@ -51,6 +51,7 @@ class PracticeSession:
         self._engine = engine
         self.workspace_root = workspace_root or env.workspace_root
         self.state: StepState | None = None
+        self.selftest_label: str | None = None  # KEY=VALUE, set by selftest for its run
         self.lesson: Lesson | None = None
         # The lesson's record in progress: its vars' values and what the learner
         # created live there, so they survive a restart.
@@ -222,7 +223,7 @@ class PracticeSession:
 
     def _confirmation_question(self, destruction) -> str | None:
         """A question when the command could touch resources the tutor did not create."""
-        from tutor.practice.fixtures import FIXTURE_LABEL
+        from tutor.practice.fixtures import FIXTURE_LABEL, is_fixture_image
 
         if destruction.prune or not destruction.targets:
             return (f"This will {destruction.description}, which can include your own "
@@ -233,13 +234,16 @@ class PracticeSession:
             try:
                 if destruction.kind == "containers":
                     labels = api.inspect_container(target)["Config"].get("Labels") or {}
+                    fixture = FIXTURE_LABEL in labels
                 elif destruction.kind == "images":
-                    labels = api.inspect_image(target)["Config"].get("Labels") or {}
+                    image = api.inspect_image(target)
+                    image.setdefault("RepoTags", image.get("RepoTags") or [])
+                    fixture = is_fixture_image(image, target)
                 else:
-                    labels = {}
+                    fixture = False
             except Exception:  # missing: docker will say so itself
                 continue
-            if FIXTURE_LABEL not in labels:
+            if not fixture:
                 own.append(target)
         if not own:
             return None
@@ -350,7 +354,7 @@ class PracticeSession:
         if self.state is not None:
             self.state.last_command = parsed
         if label and parsed.path in (("container", "run"), ("container", "create")):
-            argv = with_label(argv, parsed.typed_path, label)
+            argv = with_label(argv, parsed.typed_path, label if "=" in label else f"{label}=1")
         if is_interactive(parsed):
             return run_detached(argv, self.engine.endpoint, self.env, self.workspace)
         result = run_docker(argv, self.engine.endpoint, self.env, self.workspace, "stream")
@@ -383,11 +387,11 @@ class PracticeSession:
 
 
 def with_label(argv: list[str], typed_path: tuple[str, ...], label: str) -> list[str]:
-    """argv with ``--label LABEL=1`` right after the command words (``run``, ``container run``)."""
+    """argv with ``--label KEY=VALUE`` right after the command words (``run``, ``container run``)."""
     for start in range(1, len(argv) - len(typed_path) + 1):
         if tuple(argv[start:start + len(typed_path)]) == typed_path:
             end = start + len(typed_path)
-            return argv[:end] + ["--label", f"{label}=1"] + argv[end:]
+            return argv[:end] + ["--label", label] + argv[end:]
     return argv
 
 
