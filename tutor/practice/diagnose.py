@@ -1,68 +1,84 @@
 """Explain common docker error messages in a learner's terms.
 
 The docker CLI's own message is always shown first; these notes add the why and
-the next step for the mistakes learners make most.
+the next step for the mistakes learners make most, naming the port, container,
+path or image the message was about.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 
 @dataclass(frozen=True)
 class Diagnosis:
     pattern: re.Pattern[str]
-    advice: str
+    advice: Callable[[re.Match[str]], str]
 
 
-def _d(pattern: str, advice: str) -> Diagnosis:
+def _d(pattern: str, advice: Callable[[re.Match[str]], str]) -> Diagnosis:
     return Diagnosis(re.compile(pattern, re.IGNORECASE), advice)
+
+
+def _or(match: re.Match[str], group: str, fallback: str) -> str:
+    value = match.groupdict().get(group)
+    return value if value else fallback
 
 
 DIAGNOSES: tuple[Diagnosis, ...] = (
     _d(r'container name "/?(?P<name>[^"]+)" is already in use',
-       "A container named `{name}` already exists (maybe stopped). Pick another name, or "
-       "remove the old one first with `docker rm -f {name}`."),
-    _d(r"port is already allocated|address already in use",
-       "Something already uses that host port. `docker ps` shows which container publishes "
-       "it; choose another host port (the number before the colon in `-p HOST:CONTAINER`)."),
+       lambda m: f"A container named `{m['name']}` already exists (maybe stopped). Pick another "
+                 f"name, or remove the old one first with `docker rm -f {m['name']}`."),
+    _d(r"(?:Bind for \S*?:(?P<port>\d+) failed: )?port is already allocated"
+       r"|address already in use",
+       lambda m: f"Something already uses host port {_or(m, 'port', 'that')}. `docker ps` shows "
+                 "which container publishes it; choose another host port (the number before "
+                 "the colon in `-p HOST:CONTAINER`)."),
     _d(r"No such container: (?P<name>\S+)",
-       "There is no container `{name}`. `docker ps -a` lists every container with its name."),
+       lambda m: f"There is no container `{m['name']}`. `docker ps -a` lists every container "
+                 "with its name."),
     _d(r"unable to remove repository reference .* container (?P<id>[0-9a-f]+) is using",
-       "A container (even a stopped one) still uses this image. Remove the container first "
-       "(`docker rm {id}`), or force with `docker rmi -f` to untag it anyway."),
+       lambda m: "A container (even a stopped one) still uses this image. Remove the container "
+                 f"first (`docker rm {m['id']}`), or force with `docker rmi -f` to untag it "
+                 "anyway."),
     _d(r"conflict: unable to delete .* image is being used by (?:stopped|running) container "
        r"(?P<id>[0-9a-f]+)",
-       "A container still uses this image. Remove the container first (`docker rm {id}`), "
-       "then the image."),
-    _d(r"container (?P<id>\S+) is not running",
-       "`docker exec` runs a command inside a *running* container. Start it first with "
-       "`docker start`, or look at its files with `docker cp`, which also works on stopped "
-       "containers."),
-    _d(r"(?:pull access denied|repository does not exist|manifest unknown|not found: "
-       r"manifest unknown)",
-       "The registry has no image by that name and tag. Check the spelling and the tag "
-       "(`busybox:latest`, not `busybox:lastest`)."),
+       lambda m: f"A container still uses this image. Remove the container first "
+                 f"(`docker rm {m['id']}`), then the image."),
+    _d(r"container (?P<container>\S+) is not running",
+       lambda m: "`docker exec` runs a command inside a *running* container. Start it first "
+                 f"with `docker start {m['container'][:12]}`, or look at its files with "
+                 "`docker cp`, which also works on stopped containers."),
+    _d(r"manifest for (?P<image>\S+) not found|pull access denied for (?P<repo>[^,\s]+)"
+       r"|repository does not exist|manifest unknown",
+       lambda m: "The registry has no image "
+                 f"{_or(m, 'image', _or(m, 'repo', 'by that name and tag'))}. Check the "
+                 "spelling and the tag (`busybox:latest`, not `busybox:lastest`)."),
     _d(r"Could not find the file (?P<path>\S+) in container",
-       "That path does not exist inside the container. `docker exec NAME ls DIR` shows "
-       "what is there (on a running container)."),
+       lambda m: f"`{m['path']}` does not exist inside the container, and `docker cp` does not "
+                 "create missing directories: copy into a directory that exists (e.g. "
+                 "`/tmp/`). `docker exec NAME ls DIR` shows what is there."),
     _d(r"no such directory|Error response from daemon: .*: no such file or directory",
-       "The destination directory does not exist. `docker cp` does not create missing "
-       "parent directories: copy to a directory that exists (e.g. `/tmp/`)."),
+       lambda m: "The destination directory does not exist. `docker cp` does not create "
+                 "missing parent directories: copy to a directory that exists (e.g. `/tmp/`)."),
     _d(r"requires at least 1 argument|requires exactly \d+ arguments?",
-       "The command is missing an argument; add `--help` to see its usage."),
-    _d(r"invalid reference format",
-       "An image name must be lowercase and look like `name:tag` or `host:port/name:tag`."),
+       lambda m: "The command is missing an argument; add `--help` to see its usage."),
+    _d(r"invalid reference format(?:: repository name \((?P<name>[^)]+)\))?",
+       lambda m: "An image name must be lowercase and look like `name:tag` or "
+                 "`host:port/name:tag`"
+                 + (f" (`{m['name']}` is not)." if m["name"] else ".")),
     _d(r"failed to (?:solve|compute cache key).*not found|COPY failed",
-       "A file the Dockerfile copies is not in the build context (the directory you pass "
-       "to `docker build`, usually `.`)."),
+       lambda m: "A file the Dockerfile copies is not in the build context (the directory you "
+                 "pass to `docker build`, usually `.`)."),
     _d(r"you are not authorized|unauthorized: authentication required|denied: requested access",
-       "The registry wants you to log in (`docker login HOST`), or you may not push to "
-       "that repository name."),
+       lambda m: "The registry wants you to log in (`docker login HOST`), or you may not push "
+                 "to that repository name."),
     _d(r"http: server gave HTTP response to HTTPS client",
-       "The registry speaks plain HTTP. Docker allows that only for loopback addresses "
-       "(localhost, 127.0.0.1) or registries listed as insecure in the daemon's config."),
+       lambda m: "The registry speaks plain HTTP. Docker allows that only for loopback "
+                 "addresses (localhost, 127.0.0.1) or registries listed as insecure in the "
+                 "daemon's config."),
 )
 
 
@@ -71,8 +87,7 @@ def diagnose(output: str) -> list[str]:
     for diagnosis in DIAGNOSES:
         match = diagnosis.pattern.search(output)
         if match:
-            fields = {key: (value or "") for key, value in match.groupdict().items()}
-            note = diagnosis.advice.format(**fields)
+            note = diagnosis.advice(match)
             if note not in notes:
                 notes.append(note)
     return notes
