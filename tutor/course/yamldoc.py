@@ -12,6 +12,10 @@ from typing import Any
 import yaml
 
 
+# libyaml's composer is about ten times faster and gives the same nodes and marks.
+_COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class YamlError(Exception):
     def __init__(self, message: str, line: int | None) -> None:
         super().__init__(message)
@@ -43,7 +47,7 @@ class LineList(list):
 
 def parse_yaml(text: str) -> Any:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_COMPOSER)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None

@@ -25,6 +25,7 @@ SELFTEST_LABEL = "org.docker-tutor.selftest"
 if TYPE_CHECKING:
     import docker
 
+    from tutor.checks import CheckResult
     from tutor.course.model import CommandStep, Course, Lesson
     from tutor.environment import Environment
     from tutor.practice.session import PracticeSession
@@ -46,9 +47,14 @@ def roll_back(api: docker.APIClient, before: Snapshot, commands: Sequence[str],
     commands it plays) and new tags the commands name: the engine may be shared,
     and what someone else creates meanwhile is not ours to remove.
     """
+    import docker.errors
+
     for container in api.containers(all=True, filters={"label": run_label}):
         if container["Id"] not in before.containers:
-            api.remove_container(container["Id"], force=True, v=True)
+            try:
+                api.remove_container(container["Id"], force=True, v=True)
+            except docker.errors.NotFound:  # a --rm container that just went
+                pass
     named = named_references(commands)
     for tag in sorted(snapshot(api).image_tags - before.image_tags):
         if tag in named:
@@ -103,50 +109,74 @@ def played(commands: Sequence[str], values: dict[str, str]) -> list[str]:
 
 def selftest_step(practice: PracticeSession, lesson: Lesson, step: CommandStep,
                   report: StepReport) -> None:
-    api = practice.engine.api
-    values = practice.enter_step(lesson.id, step)
-    if practice.state is None or not practice.state.ready:
-        report.failures.append("setup failed")
-        return
-    before = snapshot(api)
+    """Play one step. Each attempt starts from a fresh setup, so an attempt that removes
+    a fixture cannot make the next one pass without doing anything."""
+    from tutor.checks import render_template
 
+    api = practice.engine.api
+
+    def fresh_setup() -> tuple[dict[str, str], Snapshot] | None:
+        practice.leave_step(lesson.id, step)
+        values = practice.enter_step(lesson.id, step)
+        if practice.state is None or not practice.state.ready:
+            report.failures.append("setup failed")
+            return None
+        return values, snapshot(api)
+
+    def attempt(actions) -> tuple[CheckResult, str, dict[str, str]] | None:
+        prepared = fresh_setup()
+        if prepared is None:
+            return None
+        values, before = prepared
+        output = play_commands(practice, actions, values)
+        result = practice.evaluate(step)
+        report.checked += 1
+        roll_back(api, before, played(actions, values), practice.selftest_label)
+        return result, output, values
+
+    if fresh_setup() is None:
+        return
     result = practice.evaluate(step)
     report.checked += 1
     if result.passed:
         report.failures.append("passes before anything was done (the check proves nothing)")
 
-    for attempt in step.wrong_attempts:
-        output = play_commands(practice, attempt.commands, values)
-        result = practice.evaluate(step)
-        report.checked += 1
+    for wrong in step.wrong_attempts:
+        outcome = attempt(wrong.commands)
+        if outcome is None:
+            return
+        result, output, values = outcome
+        reason = render_template(wrong.reason, values)
         messages = " | ".join(result.messages)
-        from tutor.checks import render_template
-
-        reason = render_template(attempt.reason, values)
         if result.passed:
-            report.failures.append(f"wrong attempt passed: {attempt.commands}\n{output}")
+            report.failures.append(f"wrong attempt passed: {list(wrong.commands)}\n{output}")
         elif reason.lower() not in messages.lower():
             report.failures.append(
-                f"wrong attempt {list(attempt.commands)} failed, but not with {reason!r}: "
+                f"wrong attempt {list(wrong.commands)} failed, but not with {reason!r}: "
                 f"{messages}\n{output}")
-        roll_back(api, before, played(attempt.commands, values), practice.selftest_label)
 
     for alternative in step.alternatives:
-        output = play_commands(practice, alternative, values)
-        result = practice.evaluate(step)
-        report.checked += 1
+        outcome = attempt(alternative)
+        if outcome is None:
+            return
+        result, output, _values = outcome
         if not result.passed:
             report.failures.append(
                 f"alternative {list(alternative)} did not pass: "
                 f"{' | '.join(result.messages)}\n{output}")
-        roll_back(api, before, played(alternative, values), practice.selftest_label)
 
+    # The solution's results stay: later steps of the lesson build on them.
+    prepared = fresh_setup()
+    if prepared is None:
+        return
+    values, _before = prepared
     output = play_commands(practice, step.solution, values)
     result = practice.evaluate(step)
     report.checked += 1
     if not result.passed:
         report.failures.append(
-            f"solution {list(step.solution)} did not pass: {' | '.join(result.messages)}\n{output}")
+            f"solution {list(step.solution)} did not pass: {' | '.join(result.messages)}"
+            f"\n{output}")
     practice.leave_step(lesson.id, step)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable, Sequence
 
-from rich.markdown import Markdown
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.rule import Rule
@@ -21,6 +20,14 @@ if TYPE_CHECKING:
     from tutor.progress import Progress
 
 INDENT = (0, 0, 0, 2)
+
+
+def Markdown(text: str, **options):  # noqa: N802 - stands in for rich's class
+    # rich.markdown pulls in a Markdown parser: loaded with the first lesson text,
+    # not before the first prompt.
+    from rich.markdown import Markdown as RichMarkdown
+
+    return RichMarkdown(text, **options)
 
 
 def markdown(console: Console, text: str) -> None:
