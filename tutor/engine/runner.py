@@ -196,13 +196,7 @@ def _run_terminal(argv: list[str], executable: str, child_env: dict[str, str], c
         # terminal itself; only without one would a SIGINT reach the tutor alone.
         stopper = _Stopper(proc, guard, forward=not _isatty(0), own_group=False,
                            interrupt_grace=interrupt_grace, terminate_grace=terminate_grace)
-        while True:
-            stopper.check()
-            try:
-                code = proc.wait(timeout=POLL_SECONDS)
-                break
-            except subprocess.TimeoutExpired:
-                continue
+        code = _wait(proc, stopper)
     finally:
         _restore_tty(saved)
     return RunResult(returncode=_returncode(code), output="", interrupted=stopper.interrupted)
@@ -296,13 +290,7 @@ def _run_stream(argv: list[str], executable: str, child_env: dict[str, str], cwd
             if proc.poll() is not None:
                 break  # finished, and nothing more to read right now
         emit(decoder.decode(b"", final=True))
-        while True:
-            stopper.check()
-            try:
-                code = proc.wait(timeout=POLL_SECONDS)
-                break
-            except subprocess.TimeoutExpired:
-                continue
+        code = _wait(proc, stopper)
     finally:
         if proc.poll() is None:  # only on an unexpected error: leave nothing behind
             try:
@@ -393,3 +381,13 @@ def _flush(env: Environment) -> None:
             stream.flush()
         except (AttributeError, OSError, ValueError):
             pass
+
+
+def _wait(proc: subprocess.Popen, stopper: _Stopper) -> int:
+    """Wait for the child, letting the stopper act on Ctrl-C between short waits."""
+    while True:
+        stopper.check()
+        try:
+            return proc.wait(timeout=POLL_SECONDS)
+        except subprocess.TimeoutExpired:
+            continue
