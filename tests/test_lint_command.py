@@ -135,3 +135,31 @@ def test_python_dash_m_tutor(tmp_path):
                             timeout=60)
     assert result.returncode == 0, result.stderr
     assert "All lesson files are valid" in result.stdout
+
+
+def test_doctor_lists_only_images_a_learner_would_pull(make_env, tmp_path):
+    """Templated references name images a step builds itself: doctor must not look them up."""
+    from conftest import write_course
+
+    from tutor.cli import lesson_images
+
+    lesson = """\
+id: lab
+title: Lab
+summary: s
+needs_engine: true
+steps:
+  - id: one
+    type: command
+    task: t
+    setup:
+      - pull: busybox
+      - image: { as: old, tag: "tutor-old:1", dockerfile: "FROM busybox" }
+      - container: { as: box, image: "{{ old }}", command: [sleep, "5"] }
+    check: { image: { ref: busybox } }
+    hints: [h]
+    explanation: e
+    solution: [docker pull busybox]
+"""
+    env = make_env(write_course(tmp_path / "lessons", {"lab": lesson}))
+    assert lesson_images(env) == ["busybox"]
