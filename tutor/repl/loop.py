@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from tutor.repl.conversation import Conversation
 
 
+TOOLBAR_REFRESH_SECONDS = 2.0
+
+
 def make_history(env: Environment) -> History:
     try:
         env.history_path.parent.mkdir(parents=True, exist_ok=True)
@@ -41,6 +44,9 @@ def make_prompt_session(env: Environment, conversation: Conversation) -> PromptS
         output=env.prompt_output,
         enable_history_search=True,
         mouse_support=False,
+        # Redraw now and then so the toolbar shows the engine's state as it changes
+        # (its probe runs in the background and never delays a keystroke).
+        refresh_interval=TOOLBAR_REFRESH_SECONDS,
     )
 
 
