@@ -197,3 +197,45 @@ def test_inventory_reports_only_new_resources():
     assert items == [{"kind": "container", "id": "b", "name": "web"},
                      {"kind": "image", "ref": "hello:1"}]
     assert [describe(i) for i in items] == ["container web", "image hello:1"]
+
+
+def test_say_steps_fill_in_the_workspace_and_lesson_vars(make_talk, tmp_path):
+    lesson_yaml = dedent(
+        """
+        id: lab
+        title: Lab
+        summary: s
+        vars:
+          port: { free_port: 5000 }
+        steps:
+          - id: where
+            type: say
+            text: Your files are in {{ workspace }}; the app listens on {{ port }}.
+        """
+    )
+    course = load_course(write_course(tmp_path / "lessons", {"lab": lesson_yaml}))
+    assert not course.problems, [str(p) for p in course.problems]
+    practice = FakePractice()
+    practice.values_for = lambda step: {"workspace": "/home/me/ws/lab", "port": "5001"}
+    talk = make_talk(course, practice=practice)
+    shown = talk.say("")
+    assert "Your files are in /home/me/ws/lab; the app listens on 5001." in shown
+
+
+def test_undeclared_placeholder_outside_practice_steps_is_a_lint_problem(tmp_path):
+    lesson_yaml = dedent(
+        """
+        id: lab
+        title: Lab
+        summary: s
+        steps:
+          - id: where
+            type: say
+            text: Open {{ workspace }} and port {{ port }}.
+        """
+    )
+    course = load_course(write_course(tmp_path / "lessons", {"lab": lesson_yaml}))
+    messages = [str(p) for p in course.problems]
+    assert len(messages) == 1, messages
+    assert "step 'where'" in messages[0] and "{{ port }}" in messages[0]
+    assert "{{ workspace }}" not in messages[0].split("uses")[1].split("but")[0]

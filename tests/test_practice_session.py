@@ -613,3 +613,21 @@ def test_conversation_quiz_works_while_the_engine_is_down(course, env, api, runn
     out = said(env, conv, "a")
     assert "Correct" in out
     assert runner.runs == [] and api.calls == []
+
+
+def test_removing_what_the_learner_made_in_this_lesson_needs_no_question(session, runner, api):
+    api.add_container("web", labels={})
+    api.add_image("hello:1", labels={})
+    session.record.created.extend([{"kind": "container", "id": "f" * 64, "name": "web"},
+                                   {"kind": "image", "ref": "hello:1"}])
+    assert session.run_command("docker rm -f web", None, None).confirm is None
+    assert session.run_command("docker rmi hello:1", None, None).confirm is None
+    assert len(runner.runs) == 2
+
+
+def test_a_container_from_another_lesson_still_asks(session, runner, api):
+    api.add_container("db", labels={})
+    session.record.created.append({"kind": "container", "id": "e" * 64, "name": "web"})
+    outcome = session.run_command("docker rm -f db", None, None)
+    assert outcome.confirm is not None and "db was not created by the tutor" in outcome.confirm[0]
+    assert runner.runs == []

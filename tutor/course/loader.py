@@ -119,9 +119,26 @@ def _parse_steps(fields: Fields, lesson_vars: set[str]) -> list[Step]:
             continue
         step = parser(step_fields, step_id)
         step_fields.finish()
+        if step is not None and step.kind != "command":  # command steps check their own
+            _check_placeholders(step_fields, step, lesson_vars)
         if step is not None:
             steps.append(step)
     return steps
+
+
+def _check_placeholders(fields: Fields, step: Step, lesson_vars: set[str]) -> None:
+    """{{ name }} in a say, question or cleanup text must be a lesson var or workspace."""
+    from tutor.checks import template_names
+
+    texts = [getattr(step, name, None) or "" for name in
+             ("text", "diagram", "question", "explanation")]
+    texts += list(getattr(step, "hints", ()))
+    texts += [choice.text for choice in getattr(step, "choices", ())]
+    known = lesson_vars | {"workspace"}
+    for name in sorted(set().union(*(template_names(text) for text in texts)) - known):
+        fields.problem(f"uses {{{{ {name} }}}} but the lesson declares no var '{name}' "
+                       "(only the lesson's vars and {{ workspace }} work outside practice steps)",
+                       fields.line_of())
 
 
 def load_course(lessons_dir: Path) -> Course:

@@ -170,6 +170,7 @@ def selftest_step(practice: PracticeSession, lesson: Lesson, step: CommandStep,
     if prepared is None:
         return
     values, _before = prepared
+    practice.last_values = dict(values)
     output = play_commands(practice, step.solution, values)
     result = practice.evaluate(step)
     report.checked += 1
@@ -236,14 +237,14 @@ def run_selftest(env: Environment, lesson_ids: Sequence[str]) -> ExitStatus:
                 continue
             practice.begin_lesson(lesson, LessonRecord())
             lesson_start = snapshot(api)
-            lesson_commands = [
-                command for step in steps
-                for command in played(step.solution, practice.values_for(step))]
+            lesson_commands: list[str] = []
             for step in steps:
                 report = StepReport(lesson.id, step.id)
                 reports.append(report)
                 try:
                     selftest_step(practice, lesson, step, report)
+                    # With the values this run chose (a lesson's port may not be the default).
+                    lesson_commands += played(step.solution, practice.last_values or {})
                 except Exception as error:  # report and go on with the next step
                     report.failures.append(f"crashed: {type(error).__name__}: {error}")
                     practice.leave_step(lesson.id, step)

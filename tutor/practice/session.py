@@ -52,6 +52,7 @@ class PracticeSession:
         self.workspace_root = workspace_root or env.workspace_root
         self.state: StepState | None = None
         self.selftest_label: str | None = None  # KEY=VALUE, set by selftest for its run
+        self.last_values: dict[str, str] | None = None  # selftest: the solution's values
         self.lesson: Lesson | None = None
         # The lesson's record in progress: its vars' values and what the learner
         # created live there, so they survive a restart.
@@ -184,7 +185,7 @@ class PracticeSession:
         values = {"workspace": str(self.workspace)}
         for spec in (self.lesson.variables if self.lesson else ()):
             values[spec.name] = self.record.values.get(spec.name, spec.default)
-        values.update({spec.name: spec.default for spec in step.variables})
+        values.update({spec.name: spec.default for spec in getattr(step, "variables", ())})
         return values
 
     # -- running commands -------------------------------------------------------
@@ -243,7 +244,7 @@ class PracticeSession:
                     fixture = False
             except Exception:  # missing: docker will say so itself
                 continue
-            if not fixture:
+            if not fixture and not self._created_in_lesson(destruction.kind, target):
                 own.append(target)
         if not own:
             return None
@@ -278,6 +279,19 @@ class PracticeSession:
         if step is None:
             return Outcome()
         return Outcome(passed=self.check_step(self.state.lesson_id if self.state else "", step))
+
+    def _created_in_lesson(self, kind: str, target: str) -> bool:
+        """True for a container or tag the learner's own commands made in this lesson."""
+        for item in self.record.created:
+            if kind == "containers" and item.get("kind") == "container" and (
+                    target == item.get("name") or (len(target) >= 12
+                                                   and item.get("id", "").startswith(target))):
+                return True
+            if kind == "images" and item.get("kind") == "image":
+                wanted = target if ":" in target.rsplit("/", 1)[-1] else f"{target}:latest"
+                if wanted == item.get("ref"):
+                    return True
+        return False
 
     def _remember(self, items: list[dict[str, str]]) -> None:
         """Note what the learner's command created, for the lesson's cleanup."""

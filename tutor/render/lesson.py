@@ -42,27 +42,34 @@ def step_header(console: Console, lesson: Lesson, index: int) -> None:
 
 def show_step(console: Console, lesson: Lesson, index: int,
               values: dict[str, str] | None = None) -> None:
+    from tutor.checks.templating import render_template
+
     step = lesson.steps[index]
+    values = values or {}
+
+    def fill(text: str) -> str:
+        return render_template(text, values) if "{{" in text else text
+
     step_header(console, lesson, index)
     if isinstance(step, SayStep):
-        show_say(console, step)
+        show_say(console, step, fill)
     elif isinstance(step, ChoiceStep):
-        show_choice(console, step)
+        show_choice(console, step, fill)
     elif isinstance(step, TextStep):
-        show_text_question(console, step)
+        show_text_question(console, step, fill)
     elif isinstance(step, CommandStep):
-        show_task(console, step, values or {})
+        show_task(console, step, fill)
     elif isinstance(step, CleanupStep):
-        markdown(console, step.text)
+        markdown(console, fill(step.text))
 
 
-def show_say(console: Console, step: SayStep) -> None:
-    markdown(console, step.text)
+def show_say(console: Console, step: SayStep, fill=str) -> None:
+    markdown(console, fill(step.text))
     if step.diagram:
         console.print(
             Padding(
                 Panel(
-                    Text(step.diagram, style="tutor.diagram", no_wrap=True),
+                    Text(fill(step.diagram), style="tutor.diagram", no_wrap=True),
                     title=step.diagram_title,
                     expand=False,
                 ),
@@ -72,30 +79,28 @@ def show_say(console: Console, step: SayStep) -> None:
     console.print(Text("  Press Enter to continue.", style="tutor.muted"))
 
 
-def show_choice(console: Console, step: ChoiceStep) -> None:
-    markdown(console, step.question)
+def show_choice(console: Console, step: ChoiceStep, fill=str) -> None:
+    markdown(console, fill(step.question))
     table = Table.grid(padding=(0, 1))
     table.add_column(justify="right", style="tutor.choice.label", no_wrap=True)
     table.add_column()
     for index, choice in enumerate(step.choices):
-        table.add_row(f"{label(index)})", Markdown(choice.text))
+        table.add_row(f"{label(index)})", Markdown(fill(choice.text)))
     console.print(Padding(table, INDENT))
     how = ("Choose all that apply: type the letters, e.g. 'a c'."
            if step.multiple else "Type the letter of your answer.")
     console.print(Text(f"  {how}", style="tutor.muted"))
 
 
-def show_text_question(console: Console, step: TextStep) -> None:
-    markdown(console, step.question)
+def show_text_question(console: Console, step: TextStep, fill=str) -> None:
+    markdown(console, fill(step.question))
     console.print(Text("  Type your answer.", style="tutor.muted"))
 
 
-def show_task(console: Console, step: CommandStep, values: dict[str, str]) -> None:
-    from tutor.checks.templating import render_template
-
-    markdown(console, render_template(step.task, values))
-    console.print(Text("  Type the docker command. /check re-checks work done elsewhere.",
-                       style="tutor.muted"))
+def show_task(console: Console, step: CommandStep, fill=str) -> None:
+    markdown(console, fill(step.task))
+    console.print(Text("  Type docker commands here; /check checks work done elsewhere "
+                       "(another terminal, /edit).", style="tutor.muted"))
 
 
 def correct(console: Console, explanation: str | None) -> None:

@@ -176,6 +176,8 @@ class Conversation:
             # Setup first: the task text names what it created ({{ web }}).
             values = self.practice.enter_step(self.lesson.id, step)
             self.save()  # the lesson's chosen ports and names are part of progress
+        elif self.practice is not None:
+            values = self.practice.values_for(step)  # {{ workspace }} and the lesson's vars
         show.show_step(self.console, self.lesson, self.index, values)
         if isinstance(step, CleanupStep):
             self.offer_cleanup()
@@ -213,7 +215,7 @@ class Conversation:
     def _render(self, text: str) -> str:
         """Fill a practice step's {{ placeholders }} with this run's values."""
         step = self.step
-        if not isinstance(step, CommandStep) or self.practice is None or "{{" not in text:
+        if step is None or self.practice is None or "{{" not in text:
             return text
         from tutor.checks.templating import render_template
 
@@ -291,7 +293,7 @@ class Conversation:
             return
         if verdict.correct:
             record.status = PASSED
-            show.correct(self.console, step.explanation)
+            show.correct(self.console, self._render(step.explanation))
             self.advance()
             return
         record.attempts += 1
