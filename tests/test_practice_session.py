@@ -631,3 +631,12 @@ def test_a_container_from_another_lesson_still_asks(session, runner, api):
     outcome = session.run_command("docker rm -f db", None, None)
     assert outcome.confirm is not None and "db was not created by the tutor" in outcome.confirm[0]
     assert runner.runs == []
+
+
+def test_a_real_command_outside_the_model_asks_before_running(session, runner):
+    outcome = session.run_command("docker compose down -v", None, None)
+    assert outcome.confirm is not None
+    assert "doesn't cover it" in outcome.confirm[0] and "Run it anyway?" in outcome.confirm[0]
+    assert runner.runs == []
+    outcome.confirm[1]()
+    assert runner.argvs == [["docker", "compose", "down", "-v"]]

@@ -567,3 +567,22 @@ def test_quit_does_not_claim_progress_was_saved_when_saving_failed(tmp_path, les
     run = run_keys(blocked, [ENTER, line("/quit")], lessons)
     last_words = run.flat[run.flat.rindex("Could not save progress"):]
     assert "Progress saved" not in last_words
+
+
+def test_an_unexpected_error_is_reported_in_one_line_and_the_session_goes_on(
+        data, lessons, monkeypatch):
+    from tutor.repl.conversation import Conversation
+
+    original = Conversation.handle
+
+    def broken(self, line):
+        if line.strip() == "/progress":
+            raise RuntimeError("boom")
+        return original(self, line)
+
+    monkeypatch.setattr(Conversation, "handle", broken)
+    run = run_keys(data, [line("/progress"), line("/help"), CTRL_D], lessons)
+    assert "Something went wrong: RuntimeError: boom" in run.text
+    assert "Traceback" not in run.text
+    assert "/hint" in run.text  # /help still answered after the error
+    assert "RuntimeError: boom" in (data / "errors.log").read_text()

@@ -191,7 +191,14 @@ class PracticeSession:
     # -- running commands -------------------------------------------------------
 
     def run_command(self, line: str, lesson_id: str | None, step: CommandStep | None) -> Outcome:
-        from tutor.dockercli import ShellSyntaxError, UnknownCommand, UsageError, parse, split_command
+        from tutor.dockercli import (
+            ShellSyntaxError,
+            UnknownCommand,
+            UnsupportedCommand,
+            UsageError,
+            parse,
+            split_command,
+        )
         from tutor.dockercli.effects import destructive_targets
 
         try:
@@ -204,6 +211,13 @@ class PracticeSession:
         usage_note = None
         try:
             parsed = parse(argv)
+        except UnsupportedCommand as error:
+            # Real, but outside the tutor's model: it cannot tell what it would change,
+            # so it asks rather than guess (`docker compose down -v` deletes volumes).
+            if not self._engine_ready():
+                return Outcome()
+            return Outcome(confirm=(f"{error} Run it anyway?",
+                                    lambda: self._execute(argv, None, step, None)))
         except UnknownCommand as error:
             show.say(self.env.console, str(error), "tutor.warning")
             return Outcome()

@@ -71,3 +71,23 @@ def run_loop(env: Environment, conversation: Conversation) -> None:
         except KeyboardInterrupt:
             # Ctrl-C during a long step (a docker pull, a check) stops that, not the tutor.
             env.console.print("  Interrupted.", style="tutor.muted")
+        except Exception as error:  # a bug must not cost the learner the session
+            report_unexpected(env, error)
+
+
+def report_unexpected(env: Environment, error: Exception) -> None:
+    """Say what went wrong in one line; the traceback goes to a log file, not the screen."""
+    import traceback
+
+    log = None
+    try:
+        assert env.data_dir is not None
+        env.data_dir.mkdir(parents=True, exist_ok=True)
+        log = env.data_dir / "errors.log"
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write("".join(traceback.format_exception(error)) + "\n")
+    except OSError:
+        log = None
+    where = f" Details are in {log}." if log else ""
+    env.console.print(f"  Something went wrong: {type(error).__name__}: {error}. Your progress "
+                      f"is saved and the tutor carries on.{where}", style="tutor.error")
