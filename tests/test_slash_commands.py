@@ -477,3 +477,17 @@ def test_text_answer_starting_with_docker_is_judged(talk):
     out = talk.say("docker hub")
     assert "Docker Hub is the default registry." in out
     assert talk.position == ("first", "wrap")
+
+
+def test_docker_line_on_a_choice_question_runs_it(make_talk, course):
+    """Choices are answered with letters, so a docker line there is a command to run."""
+    from conftest import FakePractice
+
+    practice = FakePractice()
+    talk = make_talk(course, practice=practice)
+    talk.say("")  # start the first lesson
+    talk.say("")  # past the say step, to the choice question
+    assert talk.conv.step.kind == "choice"
+    talk.say("docker ps")
+    assert [call[:2] for call in practice.calls if call[0] == "run_command"] == [
+        ("run_command", "docker ps")]

@@ -20,6 +20,7 @@ from tutor.course.model import (
     Lesson,
     SayStep,
     Step,
+    TextStep,
 )
 from tutor.progress import PASSED, SKIPPED, LessonRecord, Progress, ProgressStore, now_iso
 from tutor.render import lesson as show
@@ -245,8 +246,8 @@ class Conversation:
         self.answer(text)
 
     def _asks_for_answer(self) -> bool:
-        step = self.step
-        return step is not None and step.is_question and not isinstance(step, CommandStep)
+        # Only a free-text answer can start with "docker"; choices are letters.
+        return isinstance(self.step, TextStep)
 
     def confirm(self, question: str, action: Callable[[], None]) -> None:
         """Ask a yes/no question; the learner's next line answers it."""
