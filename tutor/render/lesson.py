@@ -42,6 +42,12 @@ def step_header(console: Console, lesson: Lesson, index: int) -> None:
 
 def show_step(console: Console, lesson: Lesson, index: int,
               values: dict[str, str] | None = None) -> None:
+    step_header(console, lesson, index)
+    show_step_body(console, lesson, index, values)
+
+
+def show_step_body(console: Console, lesson: Lesson, index: int,
+                   values: dict[str, str] | None = None) -> None:
     from tutor.checks.templating import render_template
 
     step = lesson.steps[index]
@@ -50,7 +56,6 @@ def show_step(console: Console, lesson: Lesson, index: int,
     def fill(text: str) -> str:
         return render_template(text, values) if "{{" in text else text
 
-    step_header(console, lesson, index)
     if isinstance(step, SayStep):
         show_say(console, step, fill)
     elif isinstance(step, ChoiceStep):

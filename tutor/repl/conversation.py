@@ -173,13 +173,15 @@ class Conversation:
             return
         step = self.step
         values: dict[str, str] = {}
+        show.step_header(self.console, self.lesson, self.index)
         if isinstance(step, CommandStep) and self.practice is not None:
-            # Setup first: the task text names what it created ({{ web }}).
+            # Setup first: the task text names what it created ({{ web }}), and what setup
+            # has to say (an engine that does not answer) belongs under this step's header.
             values = self.practice.enter_step(self.lesson.id, step)
             self.save()  # the lesson's chosen ports and names are part of progress
         elif self.practice is not None:
             values = self.practice.values_for(step)  # {{ workspace }} and the lesson's vars
-        show.show_step(self.console, self.lesson, self.index, values)
+        show.show_step_body(self.console, self.lesson, self.index, values)
         if isinstance(step, CleanupStep):
             self.offer_cleanup()
 
