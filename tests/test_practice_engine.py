@@ -205,7 +205,7 @@ def test_wrong_port_is_not_done_yet_with_expected_and_found_ports(lab):
     assert bindings["80/tcp"][0]["HostPort"] == str(wrong)
 
 
-def test_removing_the_learners_own_container_asks_and_yes_removes_it(lab):
+def test_a_container_the_learner_made_in_this_lesson_is_removed_without_a_question(lab):
     lab.start()
     name, port = lab.values()["name"], int(lab.values()["port"])
     lab.names.append(name)
@@ -213,19 +213,38 @@ def test_removing_the_learners_own_container_asks_and_yes_removes_it(lab):
     assert lab.exists(name)
 
     out = lab.say(f"docker rm -f {name}")
+    assert "[y/N]" not in out
+    assert out.splitlines()[0].strip() == name  # docker rm prints what it removed
+    assert not lab.exists(name)
+    assert lab.conv.step.id == "run-web"
+
+
+def outside_container(lab, name: str) -> None:
+    """A container made elsewhere (another terminal): the tutor did not see it created."""
+    lab.names.append(name)
+    created = lab.api.create_container("busybox", command=["sleep", "600"], name=name,
+                                       labels={"org.docker-tutor.test": "1"})
+    lab.api.start(created["Id"])
+
+
+def test_removing_a_container_made_elsewhere_asks_and_yes_removes_it(lab):
+    lab.start()
+    name = f"{lab.values()['name']}-elsewhere"
+    outside_container(lab, name)
+
+    out = lab.say(f"docker rm -f {name}")
     assert f"{name} was not created by the tutor for this step. Run it? [y/N]" in out
     assert lab.exists(name)  # nothing ran yet
     out = lab.say("y")
-    assert out.splitlines()[0].strip() == name  # docker rm prints what it removed
+    assert out.splitlines()[0].strip() == name
     assert not lab.exists(name)
     assert lab.conv.step.id == "run-web"
 
 
 def test_no_to_the_question_keeps_the_container(lab):
     lab.start()
-    name, port = lab.values()["name"], int(lab.values()["port"])
-    lab.names.append(name)
-    lab.say(run_line(name, other_port(port)))
+    name = f"{lab.values()['name']}-elsewhere"
+    outside_container(lab, name)
     lab.say(f"docker rm -f {name}")
     assert "Cancelled: nothing was changed." in lab.say("n")
     assert lab.exists(name)
