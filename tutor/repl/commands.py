@@ -81,8 +81,35 @@ def _hint(conv: Conversation, _args: str) -> None:
     conv.hint()
 
 
-def _explain(conv: Conversation, _args: str) -> None:
-    conv.explain()
+def _explain(conv: Conversation, args: str) -> None:
+    if args.strip():
+        explain_command(conv, args.strip())
+    else:
+        conv.explain()
+
+
+def explain_command(conv: Conversation, line: str) -> None:
+    """/explain docker ...: the command taken apart, without running it."""
+    from tutor.dockercli import DockerCliError, ShellSyntaxError, parse, split_command
+    from tutor.dockercli.explain import explain
+
+    if line.split(maxsplit=1)[0] != "docker":
+        show.say(conv.console, "/explain takes a docker command, e.g. "
+                 "/explain docker run -d -p 8080:80 nginx (or no argument, to explain the "
+                 "current question).", "tutor.muted")
+        return
+    try:
+        parsed = parse(split_command(line))
+    except ShellSyntaxError as error:
+        show.say(conv.console, f"That line uses shell syntax ({error.construct}).",
+                 "tutor.warning")
+        show.markdown(conv.console, error.advice)
+        return
+    except DockerCliError as error:
+        show.say(conv.console, str(error), "tutor.warning")
+        return
+    show.help_table(conv.console, explain(parsed))
+    show.say(conv.console, "(Explained, not run.)", "tutor.muted")
 
 
 def _skip(conv: Conversation, _args: str) -> None:
@@ -168,7 +195,8 @@ COMMANDS: tuple[SlashCommand, ...] = (
                  _next),
     SlashCommand("back", "/back", "go back one step", _back),
     SlashCommand("hint", "/hint", "show the next hint for this question", _hint),
-    SlashCommand("explain", "/explain", "show why the answer is what it is", _explain),
+    SlashCommand("explain", "/explain [docker ...]",
+                 "why the answer is what it is, or what a docker command means", _explain),
     SlashCommand("skip", "/skip", "skip this question (it counts as skipped)", _skip),
     SlashCommand("check", "/check", "re-check a practice step against the engine", _check),
     SlashCommand("edit", "/edit <file>", "edit a file in the lesson's workspace ($EDITOR)",
