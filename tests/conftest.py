@@ -219,6 +219,9 @@ class FakePractice:
     def status(self):
         return "fake engine"
 
+    def known_names(self, kind):
+        return list(getattr(self, "names", {}).get(kind, ()))
+
     def names(self) -> list[str]:
         return [call[0] for call in self.calls]
 

@@ -48,3 +48,16 @@ def test_no_subcommands_offered_for_a_leaf_command():
 
 def test_unknown_group_offers_nothing():
     assert suggest(("imgaes",), "") == []
+
+
+@pytest.mark.parametrize("before, kind", [
+    (("exec",), "container"), (("exec", "-it"), "container"), (("exec", "web"), None),
+    (("rm", "-f", "old"), "container"), (("logs", "--tail", "5"), "container"),
+    (("run", "-d", "-p", "80:80"), "image"), (("run", "busybox"), None),
+    (("rmi",), "image"), (("image", "rm"), "image"), (("tag",), "image"), (("tag", "a"), None),
+    (("ps",), None), (("pull",), None),
+])
+def test_argument_kind_says_what_the_word_names(before, kind):
+    from tutor.dockercli.complete import argument_kind
+
+    assert argument_kind(before) == kind

@@ -66,6 +66,10 @@ class FakeEngine:
     def status_line(self, block: bool = False) -> str:
         return "engine ok" if self.problem is None else "engine unreachable"
 
+    @property
+    def last_status(self) -> EngineStatus:
+        return self.probe()
+
 
 @dataclass
 class FakeRunner:
@@ -640,3 +644,27 @@ def test_a_real_command_outside_the_model_asks_before_running(session, runner):
     assert runner.runs == []
     outcome.confirm[1]()
     assert runner.argvs == [["docker", "compose", "down", "-v"]]
+
+
+def test_known_names_come_from_a_background_refresh_and_never_wait(session, api, monkeypatch):
+    import threading
+
+    api.add_container("web", labels={})
+    release = threading.Event()
+    listing = api.containers
+
+    def slow_containers(*args, **kwargs):
+        release.wait(5)  # an engine that is slow to answer
+        return listing(*args, **kwargs)
+
+    monkeypatch.setattr(api, "containers", slow_containers)
+    assert session.known_names("container") == []  # answered at once, from the empty cache
+    release.set()
+    session._names_thread.join(timeout=5)
+    assert session.known_names("container") == ["web"]
+    assert "busybox:latest" in session.known_names("image")
+
+
+def test_known_names_are_empty_while_the_engine_is_down(down):
+    practice, _engine = down
+    assert practice.known_names("container") == []

@@ -193,3 +193,29 @@ def test_shipped_lesson_ids_are_offered(tmp_path):
     narrowed = [c.text for c in complete(TutorCompleter(conversation), f"/start {first[:4]}")]
     assert first in narrowed
     assert all(text.startswith(first[:4]) for text in narrowed)
+
+
+def test_container_and_image_names_complete_from_the_practice_cache(tmp_path):
+    from conftest import FakePractice
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    from tutor.course.model import Course
+    from tutor.repl.completer import TutorCompleter
+
+    practice = FakePractice()
+    practice.names = {"container": ["web", "db"], "image": ["busybox:latest"]}
+
+    class Conversation:
+        course = Course(title="t", lessons=())
+
+    Conversation.practice = practice
+    completer = TutorCompleter(Conversation())
+
+    def texts(line):
+        return [c.text for c in completer.get_completions(Document(line), CompleteEvent())]
+
+    assert texts("docker exec -it w") == ["web"]
+    assert texts("docker rmi bu") == ["busybox:latest"]
+    assert texts("docker run -d bu") == ["busybox:latest"]
+    assert texts("docker run busybox w") == []  # the container's command, not a name

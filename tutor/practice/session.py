@@ -7,6 +7,7 @@ the learner's own resources, and for checks of read-only commands.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,9 @@ if TYPE_CHECKING:
     from tutor.dockercli import ParsedCommand
     from tutor.engine.connection import Engine
     from tutor.environment import Environment
+
+
+NAMES_FRESH_SECONDS = 3.0
 
 
 @dataclass
@@ -53,6 +57,9 @@ class PracticeSession:
         self.state: StepState | None = None
         self.selftest_label: str | None = None  # KEY=VALUE, set by selftest for its run
         self.last_values: dict[str, str] | None = None  # selftest: the solution's values
+        self._names: dict[str, list[str]] = {}
+        self._names_at = float("-inf")
+        self._names_thread: threading.Thread | None = None
         self.lesson: Lesson | None = None
         # The lesson's record in progress: its vars' values and what the learner
         # created live there, so they survive a restart.
@@ -95,6 +102,31 @@ class PracticeSession:
             # Resolved once: the docker CLI and the SDK must reach the same engine.
             self._engine = Engine(resolve_endpoint(self.env.environ), environ=self.env.environ)
         return self._engine
+
+    def known_names(self, kind: str) -> list[str]:
+        """Container names or image tags for completion, from a cache the background
+        refreshes: a keystroke never waits on the engine."""
+        status = self.engine.last_status
+        if status is None or not status.ok:
+            return []
+        if time.monotonic() - self._names_at > NAMES_FRESH_SECONDS and not (
+                self._names_thread and self._names_thread.is_alive()):
+            self._names_thread = threading.Thread(target=self._refresh_names, daemon=True,
+                                                  name="docker-tutor-names")
+            self._names_thread.start()
+        return list(self._names.get(kind, ()))
+
+    def _refresh_names(self) -> None:
+        try:
+            api = self.engine.api
+            containers = sorted(name.lstrip("/") for c in api.containers(all=True)
+                                for name in c.get("Names") or ())
+            images = sorted(tag for image in api.images() for tag in image.get("RepoTags") or ()
+                            if tag != "<none>:<none>")
+        except Exception:  # the engine went away: completion simply offers nothing new
+            return
+        self._names = {"container": containers, "image": images}
+        self._names_at = time.monotonic()
 
     def status(self) -> str:
         # The toolbar redraws often: never wait on the engine here.

@@ -35,14 +35,20 @@ class TutorCompleter(Completer):
         elif word.kind == "docker-keyword":
             yield Completion("docker", start, display_meta="run a docker command")
         elif word.kind == "docker":
-            yield from docker_completions(word.before, word.prefix)
+            yield from docker_completions(word.before, word.prefix, self.conversation.practice)
 
 
-def docker_completions(before: tuple[str, ...], prefix: str) -> Iterable[Completion]:
-    from tutor.dockercli.complete import suggest  # noqa: PLC0415 (lazy: only for docker lines)
+def docker_completions(before: tuple[str, ...], prefix: str, practice=None
+                       ) -> Iterable[Completion]:
+    from tutor.dockercli.complete import argument_kind, suggest  # lazy: only for docker lines
 
     for text, meta in suggest(before, prefix):
         yield Completion(text, -len(prefix), display_meta=meta)
+    kind = argument_kind(before) if not prefix.startswith("-") else None
+    if kind is not None and practice is not None:
+        for name in practice.known_names(kind):
+            if name.startswith(prefix):
+                yield Completion(name, -len(prefix), display_meta=kind)
 
 
 def make_completer(conversation: Conversation) -> Completer:

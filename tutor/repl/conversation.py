@@ -68,6 +68,9 @@ class Practice(Protocol):
     def status(self) -> str:
         """A few words about the engine for the toolbar."""
 
+    def known_names(self, kind: str) -> list[str]:
+        """Container names ("container") or image tags ("image") for completion."""
+
 
 class Conversation:
     def __init__(
