@@ -668,3 +668,30 @@ def test_known_names_come_from_a_background_refresh_and_never_wait(session, api,
 def test_known_names_are_empty_while_the_engine_is_down(down):
     practice, _engine = down
     assert practice.known_names("container") == []
+
+
+def test_a_steps_vars_are_kept_in_the_lesson_record_across_a_restart(env, engine, api, lesson):
+    from tutor.progress import LessonRecord
+
+    record = LessonRecord()
+    step = lesson.steps[lesson.step_index("run-web")]
+    first = PracticeSession(env, engine)
+    first.begin_lesson(lesson, record)
+    assert first.enter_step(lesson.id, step)["name"] == "web"
+    # The learner made "web" as asked, then quit; a new session resumes the step.
+    api.add_container("web", labels={})
+    first.leave_step(lesson.id, step)
+    again = PracticeSession(env, engine)
+    again.begin_lesson(lesson, record)
+    assert again.enter_step(lesson.id, step)["name"] == "web"  # not "web-2"
+    assert record.values["run-web.name"] == "web"
+
+
+def test_a_new_lesson_record_chooses_around_existing_names(env, engine, api, lesson):
+    from tutor.progress import LessonRecord
+
+    api.add_container("web", labels={})
+    step = lesson.steps[lesson.step_index("run-web")]
+    practice = PracticeSession(env, engine)
+    practice.begin_lesson(lesson, LessonRecord())
+    assert practice.enter_step(lesson.id, step)["name"] == "web-2"

@@ -154,7 +154,7 @@ class PracticeSession:
 
         if self.state and self.state.step is step and self.state.lesson_id == lesson_id:
             return self.state.values
-        self.state = StepState(lesson_id, step, self.values_for(step), time.time(),
+        self.state = StepState(lesson_id, step, self._recorded_values(step), time.time(),
                                fixture_label_value(lesson_id, step.id))
         self.workspace.mkdir(parents=True, exist_ok=True)
         if self._engine_ready():
@@ -175,8 +175,14 @@ class PracticeSession:
             missing = [spec for spec in lesson_specs if spec.name not in self.record.values]
             if missing:  # chosen once per lesson: later steps reuse the same port or name
                 self.record.values.update(choose_values(api, missing))
-            state.values.update(self.record.values)
-            state.values.update(choose_values(api, state.step.variables))
+            # A step's own vars are kept too (as "step.var"): after a restart the learner
+            # is asked for the same name and port as before, not "web-2".
+            step_missing = [spec for spec in state.step.variables
+                            if step_key(state.step, spec.name) not in self.record.values]
+            if step_missing:
+                self.record.values.update({step_key(state.step, name): value for name, value
+                                           in choose_values(api, step_missing).items()})
+            state.values.update(self._recorded_values(state.step))
             for action in state.step.setup:
                 apply_setup(api, action, state.values, state.label, self.workspace)
         except SetupFailed as error:
@@ -214,10 +220,15 @@ class PracticeSession:
     def values_for(self, step: CommandStep) -> dict[str, str]:
         if self.state and self.state.step is step:
             return self.state.values
+        return self._recorded_values(step)
+
+    def _recorded_values(self, step) -> dict[str, str]:
+        """The workspace, then the lesson's and the step's vars as recorded (or defaults)."""
         values = {"workspace": str(self.workspace)}
         for spec in (self.lesson.variables if self.lesson else ()):
             values[spec.name] = self.record.values.get(spec.name, spec.default)
-        values.update({spec.name: spec.default for spec in getattr(step, "variables", ())})
+        for spec in getattr(step, "variables", ()):
+            values[spec.name] = self.record.values.get(step_key(step, spec.name), spec.default)
         return values
 
     # -- running commands -------------------------------------------------------
@@ -444,6 +455,11 @@ class PracticeSession:
         for hint in result.hints:
             show.markdown(self.env.console, render_template(hint, self.state.values))
         return False
+
+
+def step_key(step, name: str) -> str:
+    """Where a step's own var is kept in the lesson record."""
+    return f"{step.id}.{name}"
 
 
 def with_label(argv: list[str], typed_path: tuple[str, ...], label: str) -> list[str]:
