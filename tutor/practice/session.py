@@ -130,7 +130,10 @@ class PracticeSession:
 
     def status(self) -> str:
         # The toolbar redraws often: never wait on the engine here.
-        return self.engine.status_line(block=False)
+        line = self.engine.status_line(block=False)
+        if self._names_at == float("-inf") and self._names_thread is None:
+            self.known_names("container")  # warm the completion cache once the engine answers
+        return line
 
     def _engine_ready(self) -> bool:
         """Probe the engine; when it is not there, say why and how to start it."""
