@@ -51,7 +51,7 @@ class Practice(Protocol):
         """Clean up what the step set up."""
 
     def values_for(self, step: CommandStep) -> dict[str, str]:
-        """The template values of the step (its defaults when not entered)."""
+        """The template values of the step: as chosen and recorded, else the defaults."""
 
     workspace: Path  # the current lesson's directory, where commands run
     environ: Mapping[str, str]
