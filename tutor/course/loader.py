@@ -128,17 +128,15 @@ def _parse_steps(fields: Fields, lesson_vars: set[str]) -> list[Step]:
 
 def _check_placeholders(fields: Fields, step: Step, lesson_vars: set[str]) -> None:
     """{{ name }} in a say, question or cleanup text must be a lesson var or workspace."""
-    from tutor.checks import template_names
+    from tutor.course.practice import BUILTIN_WORKSPACE, report_undeclared
 
     texts = [getattr(step, name, None) or "" for name in
              ("text", "diagram", "question", "explanation")]
     texts += list(getattr(step, "hints", ()))
     texts += [choice.text for choice in getattr(step, "choices", ())]
-    known = lesson_vars | {"workspace"}
-    for name in sorted(set().union(*(template_names(text) for text in texts)) - known):
-        fields.problem(f"uses {{{{ {name} }}}} but the lesson declares no var '{name}' "
-                       "(only the lesson's vars and {{ workspace }} work outside practice steps)",
-                       fields.line_of())
+    report_undeclared(fields, texts, lesson_vars | {BUILTIN_WORKSPACE},
+                      "the lesson declares no var '{name}' (only the lesson's vars and "
+                      "{{{{ workspace }}}} work outside practice steps)")
 
 
 def load_course(lessons_dir: Path) -> Course:

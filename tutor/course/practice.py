@@ -243,10 +243,12 @@ def parse_command(fields: Fields, step_id: str) -> CommandStep | None:
         return WrongAttempt(commands, reason) if commands and reason else None
 
     wrong = each_item(fields, "wrong", parse_wrong, required=False)
-    for text in (task or "", *hints, explanation or "", *action_texts(solution),
-                 *(t for alt in alternatives for t in action_texts(alt)),
-                 *(t for attempt in wrong for t in action_texts(attempt.commands))):
-        _check_placeholders(fields, text, declared)
+    report_undeclared(
+        fields,
+        (task or "", *hints, explanation or "", *action_texts(solution),
+         *(t for alt in alternatives for t in action_texts(alt)),
+         *(t for attempt in wrong for t in action_texts(attempt.commands))),
+        declared, "no var '{name}' is declared in 'vars'")
     if len(fields.problems) != before or check is None or task is None or explanation is None:
         return None
     return CommandStep(
@@ -263,12 +265,14 @@ def parse_command(fields: Fields, step_id: str) -> CommandStep | None:
     )
 
 
-def _check_placeholders(fields: Fields, text: str, declared: set[str]) -> None:
+def report_undeclared(fields: Fields, texts, declared: set[str], why: str) -> None:
+    """One problem per {{ name }} the texts use that is not declared; ``why`` says
+    what is missing (it may mention ``{name}``)."""
     from tutor.checks import template_names
 
-    for name in sorted(template_names(text) - declared):
-        fields.problem(f"uses {{{{ {name} }}}} but no var '{name}' is declared in 'vars'",
-                       fields.line_of())
+    used = set().union(*(template_names(text) for text in texts))
+    for name in sorted(used - declared):
+        fields.problem(f"uses {{{{ {name} }}}} but {why.format(name=name)}", fields.line_of())
 
 
 register_step_type("command", parse_command)
