@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
 
+from tutor.practice.workspace import OutsideWorkspace, inside
 from tutor.render import lesson as show
 
 if TYPE_CHECKING:
@@ -29,8 +30,9 @@ def editor_command(environ: Mapping[str, str]) -> list[str] | None:
 
 
 def edit_file(console: Console, workspace: Path, name: str, environ: Mapping[str, str]) -> None:
-    target = (workspace / name).resolve()
-    if workspace.resolve() not in target.parents:
+    try:
+        target = inside(workspace, name)
+    except OutsideWorkspace:
         show.say(console, f"{name} is outside the lesson's workspace ({workspace}).",
                  "tutor.warning")
         return

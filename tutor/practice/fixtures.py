@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
 from tutor.checks import render_value
+from tutor.practice.workspace import OutsideWorkspace, write_file
 
 if TYPE_CHECKING:
     import docker
@@ -89,11 +90,11 @@ def apply_setup(
                 raise SetupFailed(f"could not build {tag}: {event['error'].strip()}")
         values[spec["as"]] = tag
     elif action.form == "file":
-        target = (workspace / spec["path"]).resolve()
-        if workspace.resolve() not in target.parents:
-            raise SetupFailed(f"setup file {spec['path']} would land outside the workspace")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(spec["content"], encoding="utf-8")
+        try:
+            write_file(workspace, spec["path"], spec["content"])
+        except OutsideWorkspace:
+            raise SetupFailed(
+                f"setup file {spec['path']} would land outside the workspace") from None
 
 
 def _create_container(api: docker.APIClient, spec: dict, values: dict[str, str],

@@ -84,12 +84,9 @@ class PracticeSession:
 
     def write_workspace_file(self, relative: str, content: str) -> Path:
         """Write a file inside the lesson's workspace (never outside it)."""
-        target = (self.workspace / relative).resolve()
-        if self.workspace.resolve() not in target.parents:
-            raise ValueError(f"{relative} is outside the workspace {self.workspace}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content, encoding="utf-8")
-        return target
+        from tutor.practice.workspace import write_file
+
+        return write_file(self.workspace, relative, content)
 
     # -- engine -----------------------------------------------------------------
 
