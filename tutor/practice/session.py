@@ -114,15 +114,14 @@ class PracticeSession:
         return list(self._names.get(kind, ()))
 
     def _refresh_names(self) -> None:
+        from tutor.practice.inventory import snapshot
+
         try:
-            api = self.engine.api
-            containers = sorted(name.lstrip("/") for c in api.containers(all=True)
-                                for name in c.get("Names") or ())
-            images = sorted(tag for image in api.images() for tag in image.get("RepoTags") or ()
-                            if tag != "<none>:<none>")
+            current = snapshot(self.engine.api)
         except Exception:  # the engine went away: completion simply offers nothing new
             return
-        self._names = {"container": containers, "image": images}
+        self._names = {"container": sorted(current.names.values()),
+                       "image": sorted(current.image_tags)}
         self._names_at = time.monotonic()
 
     def status(self) -> str:

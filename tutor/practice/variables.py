@@ -18,16 +18,20 @@ ENGINE_INFO_KEYS = {"kernel": "KernelVersion", "os": "OperatingSystem",
 
 
 def container_names(api: docker.APIClient) -> set[str]:
-    return {name.lstrip("/") for c in api.containers(all=True) for name in c.get("Names") or ()}
+    return _names_of(api.containers(all=True))
 
 
 def published_ports(api: docker.APIClient) -> set[int]:
-    ports: set[int] = set()
-    for container in api.containers(all=True):
-        for port in container.get("Ports") or ():
-            if port.get("PublicPort"):
-                ports.add(int(port["PublicPort"]))
-    return ports
+    return _ports_of(api.containers(all=True))
+
+
+def _names_of(containers: list[dict]) -> set[str]:
+    return {name.lstrip("/") for c in containers for name in c.get("Names") or ()}
+
+
+def _ports_of(containers: list[dict]) -> set[int]:
+    return {int(port["PublicPort"]) for c in containers for port in c.get("Ports") or ()
+            if port.get("PublicPort")}
 
 
 def port_is_free(port: int) -> bool:
@@ -61,8 +65,11 @@ def first_free_port(wanted: int, taken: set[int]) -> int:
 def choose_values(api: docker.APIClient, specs: Iterable[VarSpec]) -> dict[str, str]:
     specs = list(specs)
     values: dict[str, str] = {}
-    names = container_names(api) if any(s.form == "free_name" for s in specs) else set()
-    ports = published_ports(api) if any(s.form == "free_port" for s in specs) else set()
+    # One listing serves both names and ports: verdicts should cost few engine calls.
+    needs_listing = any(s.form in ("free_name", "free_port") for s in specs)
+    listed = api.containers(all=True) if needs_listing else []
+    names, ports = _names_of(listed), _ports_of(listed)
+    info = None
     for spec in specs:
         if spec.form == "free_name":
             values[spec.name] = first_free_name(spec.default, names)
@@ -72,7 +79,7 @@ def choose_values(api: docker.APIClient, specs: Iterable[VarSpec]) -> dict[str, 
             values[spec.name] = str(port)
             ports.add(port)
         elif spec.form == "engine_fact":
-            info = api.info()
+            info = info if info is not None else api.info()
             values[spec.name] = str(info.get(ENGINE_INFO_KEYS[spec.default], "unknown"))
         else:
             values[spec.name] = spec.default
