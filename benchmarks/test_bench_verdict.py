@@ -9,8 +9,8 @@ import pytest
 from engine_helpers import require_engine
 
 from tutor.checks import CheckContext, evaluate, parse_check
-from tutor.course.problems import Where
-from tutor.course.yamldoc import parse_yaml
+from tutor.schema.location import Where
+from tutor.schema.yamldoc import parse_yaml
 
 
 class CountingApi:

@@ -18,8 +18,8 @@ from tutor.checks.dockerfile import (
     shell_commands,
     start_command,
 )
-from tutor.course.problems import Where
-from tutor.course.yamldoc import parse_yaml
+from tutor.schema.location import Where
+from tutor.schema.yamldoc import parse_yaml
 
 WHERE = Where(Path("lessons/capstone.yaml"), lesson="capstone", step="dockerfile", step_number=3)
 

@@ -19,8 +19,8 @@ import pytest
 
 from engine_helpers import Resources, ensure_image, free_port, require_engine, unique_name
 from tutor.checks import CheckContext, CheckResult, EngineUnavailable, evaluate, parse_check
-from tutor.course.problems import Where
-from tutor.course.yamldoc import parse_yaml
+from tutor.schema.location import Where
+from tutor.schema.yamldoc import parse_yaml
 
 pytestmark = pytest.mark.engine
 

@@ -21,8 +21,8 @@ import requests
 
 from fake_engine import FakeEngine, _response
 from tutor.checks import CheckContext, CheckResult, EngineUnavailable, evaluate, parse_check
-from tutor.course.problems import Where
-from tutor.course.yamldoc import parse_yaml
+from tutor.schema.location import Where
+from tutor.schema.yamldoc import parse_yaml
 
 WHERE = Where(Path("lessons/demo.yaml"), lesson="demo", step="s", step_number=1)
 

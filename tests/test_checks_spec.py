@@ -22,8 +22,8 @@ from tutor.checks.files import ArchiveCheck, ExecCheck, FileCheck, WorkspaceFile
 from tutor.checks.images import ImageCheck
 from tutor.checks.network import HttpCheck, RegistryTagCheck
 from tutor.checks.typed import TypedCheck
-from tutor.course.problems import Where
-from tutor.course.yamldoc import parse_yaml
+from tutor.schema.location import Where
+from tutor.schema.yamldoc import parse_yaml
 
 WHERE = Where(Path("lessons/demo.yaml"), lesson="demo", step="run-web", step_number=2)
 

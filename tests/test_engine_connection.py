@@ -16,7 +16,7 @@ from test_engine_fakes import (  # noqa: F401 - socket_dir_fixture is a fixture
 
 from tutor.engine.connection import Engine, EngineUnavailable, format_status
 from tutor.engine.endpoint import Endpoint
-from tutor.engine.problems import (
+from tutor.engine.diagnosis import (
     API_VERSION,
     CONTEXT_MISSING,
     NOT_DOCKER,

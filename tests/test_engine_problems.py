@@ -14,7 +14,7 @@ import requests
 import urllib3.exceptions
 
 from tutor.engine.endpoint import Endpoint
-from tutor.engine.problems import (
+from tutor.engine.diagnosis import (
     API_VERSION,
     CONTEXT_MISSING,
     HOST_UNREACHABLE,

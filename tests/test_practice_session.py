@@ -21,7 +21,7 @@ from tutor.course import load_course
 from tutor.course.model import Course, Lesson
 from tutor.engine.connection import EngineStatus
 from tutor.engine.endpoint import Endpoint
-from tutor.engine.problems import EngineProblem
+from tutor.engine.diagnosis import EngineProblem
 from tutor.engine.runner import RunResult
 from tutor.environment import Environment
 from tutor.practice.fixtures import FIXTURE_IMAGE_LABEL, FIXTURE_LABEL, FIXTURE_TAG_LABEL

@@ -18,8 +18,8 @@ from tutor.checks.base import (
     CheckResult,
     EngineUnavailable,
 )
-from tutor.checks.spec import CHECK_PARSERS, check_kinds, parse_check, register_check_kind
-from tutor.checks.templating import render_template, render_value, template_names
+from tutor.checks.registry import CHECK_PARSERS, check_kinds, parse_check, register_check_kind
+from tutor.course.placeholders import render_template, render_value, template_names
 
 
 def evaluate(check: Check, ctx: CheckContext) -> CheckResult:

@@ -1,6 +1,6 @@
 """What every check shares: the context it runs in, its result, and `wait`.
 
-A check is an immutable tree built by ``tutor.checks.spec.parse_check`` from
+A check is an immutable tree built by ``tutor.checks.registry.parse_check`` from
 lesson YAML. Its field values may still hold ``{{ var }}`` placeholders; they
 are rendered from ``CheckContext.values`` each time the check is evaluated.
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping
 
-from tutor.checks.templating import render_value
+from tutor.course.placeholders import render_value
 
 if TYPE_CHECKING:  # pragma: no cover
     import docker

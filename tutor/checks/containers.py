@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tutor.course.fields import MISSING
+from tutor.schema.fields import MISSING
 
 from tutor.checks.base import Check, CheckContext, CheckResult, join_phrases, quote, to_int
-from tutor.checks.engine import (
+from tutor.checks.queries import (
     container_name,
     find_named,
     inspect_container,
@@ -20,7 +20,7 @@ from tutor.checks.engine import (
 from tutor.checks.images import env_dict, port_key, subset_phrases
 from tutor.checks.reading import ParseContext
 from tutor.checks.refs import familiar, is_image_id, normalize, same_id
-from tutor.checks.templating import has_placeholder, render_value
+from tutor.course.placeholders import has_placeholder, render_value
 
 STATES = ("running", "exited", "created", "paused", "restarting")
 MOUNT_TYPES = ("bind", "volume", "tmpfs")

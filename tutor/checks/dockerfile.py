@@ -21,7 +21,6 @@ not at spelling.
 from __future__ import annotations
 
 import copy
-import difflib
 import json
 import os
 import posixpath
@@ -36,8 +35,9 @@ from tutor.checks.base import Check, CheckContext, CheckResult, excerpt, name_li
 from tutor.checks.files import MAX_READ_BYTES, workspace_path
 from tutor.checks.reading import ParseContext
 from tutor.checks.refs import parse_ref, reference_problem
-from tutor.checks.templating import has_placeholder, render_value
-from tutor.course.fields import MISSING, describe_type
+from tutor.course.placeholders import has_placeholder, render_value
+from tutor.schema.fields import MISSING, describe_type
+from tutor.suggest import close_matches
 
 # =============================================================================================
 # Parsing
@@ -278,7 +278,7 @@ def _json_list(text: str) -> tuple[tuple[str, ...] | None, bool]:
 
 
 def _unknown_instruction(word: str, args: str, before: list[Instruction], line: int) -> str:
-    close = difflib.get_close_matches(word.upper(), sorted(INSTRUCTIONS), n=1, cutoff=0.6)
+    close = close_matches(word.upper(), INSTRUCTIONS, n=1)
     shown = excerpt(" ".join(f"{word} {args}".split()), 60)
     message = f"`{shown}` is not a Dockerfile instruction"
     if close:

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from tutor.checks.base import Check, CheckContext, CheckResult, quote
-from tutor.checks.engine import call
+from tutor.checks.queries import call
 from tutor.checks.reading import ParseContext
 from tutor.checks.refs import is_image_id, normalize
-from tutor.checks.templating import render_value
+from tutor.course.placeholders import render_value
 
 EVENT_TYPES = ("container", "image", "volume", "network", "daemon", "plugin", "service",
                "node", "secret", "config")

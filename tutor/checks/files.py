@@ -24,11 +24,11 @@ from tutor.checks.base import (
     quote,
     to_int,
 )
-from tutor.checks.engine import call, find_container
+from tutor.checks.queries import call, find_container
 from tutor.checks.containers import describe_state
 from tutor.checks.reading import ParseContext
 from tutor.checks.refs import familiar, normalize, parse_ref
-from tutor.checks.templating import has_placeholder, render_value
+from tutor.course.placeholders import has_placeholder, render_value
 
 MAX_READ_BYTES = 1 << 20  # contents compared by `contains` (a learner's file, not a dataset)
 GO_MODE_DIR = 1 << 31  # os.ModeDir in the stat header of the archive endpoint

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tutor.checks.base import Check, CheckContext, CheckResult, join_phrases, quote
-from tutor.checks.engine import inspect_image, list_images
+from tutor.checks.queries import inspect_image, list_images
 from tutor.checks.reading import ParseContext
 from tutor.checks.refs import (
     familiar,
@@ -17,7 +17,7 @@ from tutor.checks.refs import (
     reference_problem,
     short_id,
 )
-from tutor.checks.templating import has_placeholder, render_value
+from tutor.course.placeholders import has_placeholder, render_value
 
 
 def json_list(words: Any) -> str:

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from tutor.checks.base import Check, CheckContext, CheckResult, excerpt, quote, to_int
-from tutor.checks.engine import inspect_image
+from tutor.checks.queries import inspect_image
 from tutor.checks.reading import ParseContext
 from tutor.checks.refs import parse_ref
-from tutor.checks.templating import has_placeholder, render_value
+from tutor.course.placeholders import has_placeholder, render_value
 
 HTTP_TIMEOUT = 2.0
 REGISTRY_TIMEOUT = 3.0

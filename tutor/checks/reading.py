@@ -1,4 +1,4 @@
-"""Readers for check fields: ``tutor.course.fields.Fields`` plus placeholders.
+"""Readers for check fields: ``tutor.schema.fields.Fields`` plus placeholders.
 
 Every scalar may be (or contain) a ``{{ var }}`` placeholder naming a var the
 step declares; numbers may be written as placeholders and are converted when
@@ -12,11 +12,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from tutor.course.fields import MISSING, Fields, describe_type
-from tutor.course.problems import LessonProblem, Where, did_you_mean
-from tutor.course.yamldoc import LineList, LineMap
+from tutor.schema.fields import MISSING, Fields, describe_type
+from tutor.schema.location import LessonProblem, Where
+from tutor.suggest import did_you_mean
+from tutor.schema.yamldoc import LineList, LineMap
 
-from tutor.checks.templating import has_placeholder, template_names
+from tutor.course.placeholders import has_placeholder, template_names
 
 _INTEGER_TEXT = re.compile(r"\s*-?\d+\s*")
 _NUMBER_TEXT = re.compile(r"\s*\d+(\.\d*)?\s*")

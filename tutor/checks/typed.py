@@ -13,7 +13,7 @@ from typing import Any
 
 from tutor.checks.base import Check, CheckContext, CheckResult, CheckValueError, quote
 from tutor.checks.reading import ParseContext
-from tutor.checks.templating import PLACEHOLDER, render_value
+from tutor.course.placeholders import PLACEHOLDER, render_value
 
 # Stands in for each placeholder when a templated command is validated at load time.
 _SAMPLE_VALUE = "1"

@@ -1,7 +1,7 @@
 """The course: lesson files, their validation, and the model the REPL walks."""
 
-from tutor.course.loader import lint, load_course, load_lesson
+from tutor.lessonfile.loader import lint, load_course, load_lesson
 from tutor.course.model import Course, Lesson
-from tutor.course.problems import LessonProblem
+from tutor.schema.location import LessonProblem
 
 __all__ = ["Course", "Lesson", "LessonProblem", "lint", "load_course", "load_lesson"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping, Union
 
-from tutor.course.fields import MISSING, Fields, describe_type, each_item
+from tutor.schema.fields import MISSING, Fields, describe_type, each_item
 from tutor.course.model import CommandStep
 from tutor.course.steps import register_step_type
 

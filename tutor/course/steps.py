@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from tutor.course.fields import MISSING, Fields, describe_type, each_item
+from tutor.schema.fields import MISSING, Fields, describe_type, each_item
 from tutor.course.model import (
     AnswerFeedback,
     AnswerPattern,

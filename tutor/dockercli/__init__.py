@@ -18,7 +18,7 @@ from .effects import (
     is_read_only,
     needs_terminal,
 )
-from .model import (
+from .catalog import (
     COMMANDS,
     GLOBAL_FLAGS,
     CommandSpec,

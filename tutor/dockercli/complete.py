@@ -5,7 +5,7 @@ No engine calls: completion must never wait on the network.
 
 from __future__ import annotations
 
-from .model import describe, flags_for, lookup, subcommand_names
+from .catalog import describe, flags_for, lookup, subcommand_names
 
 
 def _command_path(words: tuple[str, ...]) -> tuple[tuple[str, ...], bool]:
@@ -44,7 +44,7 @@ _FIRST_ARG_ONLY = {("container", "run"): "image", ("container", "create"): "imag
 
 def argument_kind(before: tuple[str, ...]) -> str | None:
     """"container" or "image" when the word being typed names one, else None."""
-    from .model import canonical_path
+    from .catalog import canonical_path
 
     typed, positionals = _split_words(before)
     path = canonical_path(typed) if typed else None

@@ -6,7 +6,7 @@ Used by ``/explain docker ...``: what the command does, what each flag means
 
 from __future__ import annotations
 
-from .model import lookup
+from .catalog import lookup
 from .parse import ParsedCommand
 
 # What the positional words are, for the commands learners meet most.

@@ -25,7 +25,9 @@ import shlex
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .model import (
+from tutor.suggest import close_matches
+
+from .catalog import (
     _CHILDREN,
     BY_PATH,
     PARTIAL_GROUPS,
@@ -455,12 +457,6 @@ _MISSING_ARGS_HINTS: dict[tuple[str, ...], str] = {
 # --------------------------------------------------------------------------
 
 
-def _close(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
-    import difflib  # only needed on errors; keeps the import path fast
-
-    return difflib.get_close_matches(word, sorted(set(candidates)), n=n, cutoff=0.6)
-
-
 def _unknown_top_level(word: str) -> UnknownCommand:
     if word in UNCOVERED:
         return UnsupportedCommand(
@@ -475,7 +471,7 @@ def _unknown_top_level(word: str) -> UnknownCommand:
         for group in sorted(w for w in _CHILDREN[()] if (w,) in _CHILDREN)
         if canonical_path((group, word)) is not None
     ]
-    suggestions += [f"docker {w}" for w in _close(word, _CHILDREN[()])]
+    suggestions += [f"docker {w}" for w in close_matches(word, _CHILDREN[()])]
     suggestions = suggestions[:5]
     message = f"'docker {word}' is not a docker command."
     if suggestions:
@@ -491,7 +487,7 @@ def _unknown_subcommand(group: tuple[str, ...], word: str) -> UnknownCommand:
             command=typed,
         )
     prefix = " ".join(("docker", *group))
-    suggestions = [f"{prefix} {w}" for w in _close(word, _CHILDREN.get(group, ()))]
+    suggestions = [f"{prefix} {w}" for w in close_matches(word, _CHILDREN.get(group, ()))]
     message = f"'{typed}' is not a docker command: '{word}' is not a subcommand of '{prefix}'."
     if suggestions:
         message += " Did you mean " + _or_list(suggestions) + "?"
@@ -503,7 +499,7 @@ def _unknown_subcommand(group: tuple[str, ...], word: str) -> UnknownCommand:
 def _unknown_flag(spec: CommandSpec, command: str, flag: str, group: str | None = None) -> UsageError:
     if flag.startswith("--"):
         # Compare bare names: the shared "--" would make everything look close.
-        suggestions = [f"--{name}" for name in _close(flag[2:].partition("=")[0], spec.long_names())]
+        suggestions = [f"--{name}" for name in close_matches(flag[2:].partition("=")[0], spec.long_names())]
     else:
         suggestions = []
     where = f" (in {group})" if group and group != flag else ""

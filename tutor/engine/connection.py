@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 from urllib.parse import urlsplit
 
 from tutor.engine.endpoint import Endpoint
-from tutor.engine.problems import (
+from tutor.engine.diagnosis import (
     SSH,
     ApiVersionUnsupported,
     EngineProblem,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Sequence
 
 from tutor.engine.endpoint import Endpoint, cli_environment, resolve_endpoint
-from tutor.engine.problems import EngineProblem, cli_missing_problem, print_problem
+from tutor.engine.diagnosis import EngineProblem, cli_missing_problem, print_problem
 from tutor.engine.runner import find_docker
 from tutor.status import ExitStatus
 

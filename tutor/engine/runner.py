@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Sequence
 
 from tutor.engine.endpoint import Endpoint, cli_environment
-from tutor.engine.problems import cli_missing_problem, print_problem
+from tutor.engine.diagnosis import cli_missing_problem, print_problem
 
 if TYPE_CHECKING:
     from tutor.environment import Environment

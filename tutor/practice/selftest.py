@@ -221,7 +221,7 @@ def run_selftest(env: Environment, lesson_ids: Sequence[str]) -> ExitStatus:
         practice = PracticeSession(quiet_env, workspace_root=Path(scratch) / "workspace")
         status = practice.engine.probe()
         if not status.ok:
-            from tutor.engine.problems import print_problem
+            from tutor.engine.diagnosis import print_problem
 
             show.say(console, "selftest needs a Docker engine:", "tutor.error")
             print_problem(console, status.problem, indent=2)

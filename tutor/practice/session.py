@@ -136,7 +136,7 @@ class PracticeSession:
         status = self.engine.probe()
         if status.ok:
             return True
-        from tutor.engine.problems import print_problem
+        from tutor.engine.diagnosis import print_problem
 
         show.say(self.env.console, "This needs the Docker engine, and it does not answer:",
                  "tutor.error")

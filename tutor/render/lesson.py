@@ -48,7 +48,7 @@ def show_step(console: Console, lesson: Lesson, index: int,
 
 def show_step_body(console: Console, lesson: Lesson, index: int,
                    values: dict[str, str] | None = None) -> None:
-    from tutor.checks.templating import render_template
+    from tutor.course.placeholders import render_template
 
     step = lesson.steps[index]
     values = values or {}

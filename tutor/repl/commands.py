@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
-from tutor.course.problems import did_you_mean
+from tutor.suggest import did_you_mean
 from tutor.course.model import CommandStep
 from tutor.progress import Progress
 from tutor.render import lesson as show

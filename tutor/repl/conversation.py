@@ -223,7 +223,7 @@ class Conversation:
         step = self.step
         if step is None or self.practice is None or "{{" not in text:
             return text
-        from tutor.checks.templating import render_template
+        from tutor.course.placeholders import render_template
 
         return render_template(text, self.practice.values_for(step))
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any, Callable, Sequence
 
-from tutor.course.problems import LessonProblem, Where, did_you_mean
-from tutor.course.yamldoc import LineList, LineMap
+from tutor.schema.location import LessonProblem, Where
+from tutor.suggest import did_you_mean
+from tutor.schema.yamldoc import LineList, LineMap
 
 MISSING = object()
 

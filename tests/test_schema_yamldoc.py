@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import dedent, line_of
-from tutor.course.yamldoc import LineList, LineMap, YamlError, parse_yaml
+from tutor.schema.yamldoc import LineList, LineMap, YamlError, parse_yaml
 
 DOC = dedent(
     """

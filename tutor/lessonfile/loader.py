@@ -10,11 +10,12 @@ import re
 from pathlib import Path
 from typing import Iterable
 
-from tutor.course.fields import Fields
+from tutor.schema.fields import Fields
 from tutor.course.model import Course, Lesson, Step
-from tutor.course.problems import LessonProblem, Where, did_you_mean
+from tutor.schema.location import LessonProblem, Where
+from tutor.suggest import did_you_mean
 from tutor.course.steps import step_parsers
-from tutor.course.yamldoc import LineList, YamlError, parse_yaml
+from tutor.schema.yamldoc import LineList, YamlError, parse_yaml
 
 COURSE_FILE = "course.yaml"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable
 
 
 @dataclass(frozen=True)
@@ -51,7 +49,3 @@ class LessonProblem:
         context = ", ".join(parts)
         return f"{location}: {context}: {self.message}" if context else f"{location}: {self.message}"
 
-
-def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
