@@ -7,7 +7,7 @@ from pathlib import Path
 from prompt_toolkit.completion import CompleteEvent
 from prompt_toolkit.document import Document
 
-from tutor.course import load_course
+from tutor.lessonfile.loader import load_course
 from tutor.repl.completer import TutorCompleter
 
 LESSONS = Path(__file__).resolve().parents[1] / "lessons"

@@ -14,8 +14,10 @@ from typing import Callable
 import pytest
 from rich.console import Console
 
-from tutor.course import load_course
-from tutor.course.model import CommandStep, Course, Lesson, SayStep
+from tutor.lessonfile.loader import load_course
+from tutor.steps.command import CommandStep
+from tutor.course.lesson import Course, Lesson
+from tutor.steps.say import SayStep
 from tutor.environment import Environment
 from tutor.progress import Progress, ProgressStore
 from tutor.render.theme import TUTOR_THEME
@@ -217,7 +219,12 @@ class FakePractice:
         return [f"{item['kind']} {item.get('name') or item.get('ref')}" for item in items]
 
     def status(self):
-        return "fake engine"
+        from tutor.practice.protocol import EngineLine
+
+        return EngineLine("fake engine", True)
+
+    def edit(self, name):
+        self.calls.append(("edit", name))
 
     def known_names(self, kind):
         return list(getattr(self, "names", {}).get(kind, ()))

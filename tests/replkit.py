@@ -19,9 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from tutor.answers import check_choice, check_text, label
-from tutor.course import load_course
-from tutor.course.model import ChoiceStep, Course, Lesson, SayStep, Step, TextStep
+from tutor.steps.choice import label
+from tutor.lessonfile.loader import load_course
+from tutor.steps.choice import ChoiceStep
+from tutor.course.lesson import Course, Lesson, Step
+from tutor.steps.say import SayStep
+from tutor.steps.text import TextStep
 from tutor.environment import Environment, default_lessons_dir
 
 SHIPPED_LESSONS = default_lessons_dir()
@@ -32,6 +35,10 @@ CTRL_C = "\x03"
 CTRL_D = "\x04"
 F1 = "\x1bOP"
 UP = "\x1b[A"
+
+
+def _judge(step, answer):
+    return step.judge(answer)
 
 
 def dedent(text: str) -> str:
@@ -152,7 +159,7 @@ def right_answer(step: Step) -> str:
     """An answer the tutor accepts, checked with the tutor's own judge."""
     if isinstance(step, ChoiceStep):
         answer = " ".join(label(i) for i in sorted(step.correct_indexes))
-        verdict = check_choice(step, answer)
+        verdict = _judge(step, answer)
     elif isinstance(step, TextStep):
         candidates = [
             value
@@ -163,7 +170,7 @@ def right_answer(step: Step) -> str:
         if not candidates:
             raise AssertionError(f"step {step.id}: no literal accepted answer to type")
         answer = candidates[0]
-        verdict = check_text(step, answer)
+        verdict = _judge(step, answer)
     else:
         raise AssertionError(f"step {step.id} is not a question with a typed answer")
     assert verdict.correct, (step.id, answer, verdict)
@@ -175,10 +182,10 @@ def wrong_answer(step: Step) -> str:
     if isinstance(step, ChoiceStep):
         index = next(i for i in range(len(step.choices)) if i not in step.correct_indexes)
         answer = label(index)
-        verdict = check_choice(step, answer)
+        verdict = _judge(step, answer)
     elif isinstance(step, TextStep):
         answer = "zzz-surely-not-the-answer"
-        verdict = check_text(step, answer)
+        verdict = _judge(step, answer)
     else:
         raise AssertionError(f"step {step.id} is not a question with a typed answer")
     assert not verdict.correct and not verdict.unclear, (step.id, answer, verdict)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tutor.answers import check_choice, check_text, parse_choice_answer
-from tutor.course.model import AnswerFeedback, AnswerPattern, Choice, ChoiceStep, TextStep
+from tutor.steps.choice import parse_choice_answer
+from tutor.steps.text import AnswerFeedback, AnswerPattern, TextStep
+from tutor.steps.choice import Choice, ChoiceStep
 
 SINGLE = ChoiceStep(
     id="single",
@@ -35,6 +36,10 @@ MULTI = ChoiceStep(
 )
 
 
+def _judge(step, answer):
+    return step.judge(answer)
+
+
 @pytest.mark.parametrize(
     "answer, expected",
     [
@@ -59,7 +64,7 @@ def test_choice_answers_are_parsed(answer, expected):
 
 @pytest.mark.parametrize("answer", ["e", "z", "a e", "hello", "?"])
 def test_letters_out_of_range_are_unclear_and_name_the_range(answer):
-    verdict = check_choice(SINGLE, answer)
+    verdict = _judge(SINGLE, answer)
     assert verdict.unclear and not verdict.correct
     assert len(verdict.feedback) == 1
     assert "a to d" in verdict.feedback[0]
@@ -67,69 +72,69 @@ def test_letters_out_of_range_are_unclear_and_name_the_range(answer):
 
 @pytest.mark.parametrize("answer, number", [("5", 5), ("0", 0), ("1 9", 9)])
 def test_numbers_out_of_range_are_unclear_and_name_the_range(answer, number):
-    verdict = check_choice(SINGLE, answer)
+    verdict = _judge(SINGLE, answer)
     assert verdict.unclear and not verdict.correct
     assert f"no choice {number}" in verdict.feedback[0]
     assert "a to d" in verdict.feedback[0]
 
 
 def test_range_follows_the_number_of_choices():
-    verdict = check_choice(MULTI, "f")
+    verdict = _judge(MULTI, "f")
     assert verdict.unclear and "a to e" in verdict.feedback[0]
-    assert check_choice(MULTI, "e").unclear is False
+    assert _judge(MULTI, "e").unclear is False
 
 
 @pytest.mark.parametrize("answer", ["", "   "])
 def test_empty_choice_answer_is_unclear(answer):
-    verdict = check_choice(SINGLE, answer)
+    verdict = _judge(SINGLE, answer)
     assert verdict.unclear and verdict.feedback
 
 
 @pytest.mark.parametrize("answer", ["a b", "ab", "1 2", "a,c"])
 def test_two_letters_on_a_single_answer_question_is_unclear(answer):
-    verdict = check_choice(SINGLE, answer)
+    verdict = _judge(SINGLE, answer)
     assert verdict.unclear and not verdict.correct
     assert "one" in verdict.feedback[0].lower()
 
 
 @pytest.mark.parametrize("answer", ["a", "A", "1", "a a"])
 def test_single_correct(answer):
-    verdict = check_choice(SINGLE, answer)
+    verdict = _judge(SINGLE, answer)
     assert verdict.correct and not verdict.unclear and verdict.feedback == ()
 
 
 def test_single_wrong_gives_the_lesson_feedback():
-    verdict = check_choice(SINGLE, "b")
+    verdict = _judge(SINGLE, "b")
     assert not verdict.correct and not verdict.unclear
     assert verdict.feedback == ("(b) That is a VM.",)
 
 
 def test_wrong_choice_without_feedback_is_still_wrong():
-    verdict = check_choice(SINGLE, "d")
+    verdict = _judge(SINGLE, "d")
     assert not verdict.correct and not verdict.unclear
 
 
 @pytest.mark.parametrize("answer", ["a c d", "acd", "d c a", "1 3 4", "a, c and d"])
 def test_multiple_correct_needs_all(answer):
-    assert check_choice(MULTI, answer).correct
+    assert _judge(MULTI, answer).correct
 
 
 def test_multiple_partially_right_says_how_many_are_missing():
-    one_missing = check_choice(MULTI, "a c")
+    one_missing = _judge(MULTI, "a c")
     assert not one_missing.correct and not one_missing.unclear
     assert any("1 more choice is right" in item for item in one_missing.feedback)
-    two_missing = check_choice(MULTI, "a")
+    two_missing = _judge(MULTI, "a")
     assert any("2 more choices are right" in item for item in two_missing.feedback)
 
 
 def test_multiple_with_a_wrong_pick_returns_its_feedback():
-    verdict = check_choice(MULTI, "a b c d")
+    verdict = _judge(MULTI, "a b c d")
     assert not verdict.correct
     assert verdict.feedback == ("(b) nginx is a web server.",)
 
 
 def test_multiple_with_a_wrong_pick_without_feedback_says_how_many_are_wrong():
-    verdict = check_choice(MULTI, "a c d e")
+    verdict = _judge(MULTI, "a c d e")
     assert not verdict.correct
     assert len(verdict.feedback) == 1 and "1 of your picks is not right" in verdict.feedback[0]
 
@@ -156,7 +161,7 @@ REGEX = text_step(AnswerPattern("regex", (r"docker\s*hub",)))
     ("DockerHub!", False),
 ])
 def test_exact_is_case_sensitive(answer, correct):
-    assert check_text(EXACT, answer).correct is correct
+    assert _judge(EXACT, answer).correct is correct
 
 
 @pytest.mark.parametrize("answer, correct", [
@@ -170,7 +175,7 @@ def test_exact_is_case_sensitive(answer, correct):
     ("docker hub please", False),
 ])
 def test_ignore_case_folds_case_and_whitespace(answer, correct):
-    assert check_text(IGNORE_CASE, answer).correct is correct
+    assert _judge(IGNORE_CASE, answer).correct is correct
 
 
 @pytest.mark.parametrize("answer, correct", [
@@ -181,15 +186,15 @@ def test_ignore_case_folds_case_and_whitespace(answer, correct):
     ("the docker hub", False),
 ])
 def test_regex_is_full_match_and_case_insensitive(answer, correct):
-    assert check_text(REGEX, answer).correct is correct
+    assert _judge(REGEX, answer).correct is correct
 
 
 def test_list_of_alternatives_and_several_forms():
     step = text_step(AnswerPattern("ignore_case", ("hub.docker.com", "docker.io")),
                      AnswerPattern("exact", ("DockerHub",)))
     for answer in ("hub.docker.com", "DOCKER.IO", "DockerHub"):
-        assert check_text(step, answer).correct, answer
-    assert not check_text(step, "quay.io").correct
+        assert _judge(step, answer).correct, answer
+    assert not _judge(step, "quay.io").correct
 
 
 def test_feedback_for_a_known_wrong_answer():
@@ -200,16 +205,16 @@ def test_feedback_for_a_known_wrong_answer():
             AnswerFeedback(AnswerPattern("regex", (r"gh?cr\.io",)), "That is GitHub's."),
         ),
     )
-    assert check_text(step, "Quay.IO") == check_text(step, "quay.io")
-    verdict = check_text(step, "Quay.IO")
+    assert _judge(step, "Quay.IO") == _judge(step, "quay.io")
+    verdict = _judge(step, "Quay.IO")
     assert not verdict.correct and not verdict.unclear
     assert verdict.feedback == ("Quay is run by Red Hat.",)
-    assert check_text(step, "ghcr.io").feedback == ("That is GitHub's.",)
-    unknown = check_text(step, "somewhere else")
+    assert _judge(step, "ghcr.io").feedback == ("That is GitHub's.",)
+    unknown = _judge(step, "somewhere else")
     assert not unknown.correct and not unknown.unclear and unknown.feedback == ()
 
 
 @pytest.mark.parametrize("answer", ["", "   ", "\n"])
 def test_empty_text_answer_is_unclear(answer):
-    verdict = check_text(IGNORE_CASE, answer)
+    verdict = _judge(IGNORE_CASE, answer)
     assert verdict.unclear and not verdict.correct and verdict.feedback

@@ -7,14 +7,8 @@ from pathlib import Path
 import pytest
 
 from conftest import dedent, line_of
-from tutor.checks import (
-    CheckContext,
-    check_kinds,
-    parse_check,
-    referenced_images,
-    render_template,
-    template_names,
-)
+from tutor.checks import CheckContext, check_kinds, parse_check, referenced_images
+from tutor.course.placeholders import render_template, template_names
 from tutor.checks.combinators import AllCheck, AnyCheck
 from tutor.checks.containers import ContainerCheck, MountSpec, PortSpec
 from tutor.checks.events import EventsCheck

@@ -25,7 +25,8 @@ from replkit import (
     wrong_answer,
 )
 
-from tutor.course.model import Course, Lesson, SayStep
+from tutor.course.lesson import Course, Lesson
+from tutor.steps.say import SayStep
 
 pytest.importorskip("pexpect")
 

@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 
 from conftest import FIRST_LESSON, SECOND_LESSON, SHIPPED_LESSONS, dedent, line_of, write_course
-from tutor.course import lint, load_course, load_lesson
-from tutor.course.model import AnswerPattern, ChoiceStep, SayStep, TextStep
+from tutor.lessonfile.loader import lint, load_course, load_lesson
+from tutor.steps.text import AnswerPattern, TextStep
+from tutor.steps.choice import ChoiceStep
+from tutor.steps.say import SayStep
 
 HEADER = "id: demo\ntitle: Demo\nsummary: A demo lesson.\n"
 

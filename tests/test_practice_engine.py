@@ -22,7 +22,7 @@ import pytest
 
 from conftest import dedent, write_course
 from engine_helpers import TEST_LABEL, ensure_image, free_port, require_engine
-from tutor.course import load_course
+from tutor.lessonfile.loader import load_course
 from tutor.engine.connection import Engine
 from tutor.engine.endpoint import Endpoint
 from tutor.environment import Environment

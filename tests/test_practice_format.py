@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import io
+
 import sys
 from pathlib import Path
 
 from conftest import FakePractice, dedent, line_of, write_course
 
-from tutor.course import load_course, load_lesson
-from tutor.course.model import CleanupStep, CommandStep, Course, Lesson, SayStep
-from tutor.course.practice import WriteFile
+from tutor.lessonfile.loader import load_course, load_lesson
+from tutor.steps.cleanup import CleanupStep
+from tutor.steps.command import CommandStep
+from tutor.course.lesson import Course, Lesson
+from tutor.steps.say import SayStep
+from tutor.course.practice_spec import WriteFile
+from tutor.environment import Environment
 from tutor.progress import LessonRecord, Progress, ProgressStore
 
 PRACTICE = dedent(
@@ -154,26 +160,37 @@ def test_lesson_start_hands_the_record_to_practice(make_talk):
     assert isinstance(practice.record, LessonRecord)
 
 
-def test_edit_opens_the_editor_on_a_workspace_file(make_talk, tmp_path):
+def _editing_session(tmp_path, environ):
+    from tutor.practice.session import PracticeSession
+
+    env = Environment(stdout=io.StringIO(), stderr=io.StringIO(), environ=environ,
+                      data_dir=tmp_path / "data", stdout_isatty=False, stdin_isatty=False,
+                      width=200)
+    return env, PracticeSession(env, workspace_root=tmp_path / "ws")
+
+
+def test_edit_is_handed_to_practice(make_talk):
+    practice = FakePractice()
+    talk = make_talk(CLEANUP_COURSE, practice=practice)
+    talk.say("/edit Dockerfile")
+    assert ("edit", "Dockerfile") in practice.calls
+
+
+def test_edit_opens_the_editor_on_a_workspace_file(tmp_path):
     editor = tmp_path / "fake-editor"
     editor.write_text(f"#!{sys.executable}\nimport sys\n"
                       "open(sys.argv[1], 'w').write('FROM busybox\\n')\n")
     editor.chmod(0o755)
-    practice = FakePractice()
-    practice.workspace = tmp_path / "ws"
-    practice.environ = {"EDITOR": str(editor), "PATH": "/usr/bin:/bin"}
-    talk = make_talk(CLEANUP_COURSE, practice=practice)
-    out = talk.say("/edit Dockerfile")
+    env, practice = _editing_session(tmp_path, {"EDITOR": str(editor), "PATH": "/usr/bin:/bin"})
+    practice.edit("Dockerfile")
     assert (tmp_path / "ws" / "Dockerfile").read_text() == "FROM busybox\n"
-    assert "Saved" in out
+    assert "Saved" in env.stdout.getvalue()
 
 
-def test_edit_refuses_paths_outside_the_workspace(make_talk, tmp_path):
-    practice = FakePractice()
-    practice.workspace = tmp_path / "ws"
-    practice.environ = {"EDITOR": "/bin/false"}
-    talk = make_talk(CLEANUP_COURSE, practice=practice)
-    assert "outside the lesson's workspace" in talk.say("/edit ../../etc/passwd")
+def test_edit_refuses_paths_outside_the_workspace(tmp_path):
+    env, practice = _editing_session(tmp_path, {"EDITOR": "/bin/false"})
+    practice.edit("../../etc/passwd")
+    assert "outside the lesson's workspace" in env.stdout.getvalue()
 
 
 def test_workspace_option_sets_where_practice_runs(make_env, tmp_path):
@@ -188,7 +205,8 @@ def test_workspace_option_sets_where_practice_runs(make_env, tmp_path):
 
 
 def test_inventory_reports_only_new_resources():
-    from tutor.practice.inventory import Snapshot, added, describe
+    from tutor.practice.inventory import Snapshot, added
+    from tutor.practice.protocol import describe_created as describe
 
     before = Snapshot(frozenset({"a"}), {"a": "old"}, frozenset({"busybox:latest"}))
     after = Snapshot(frozenset({"a", "b"}), {"a": "old", "b": "web"},

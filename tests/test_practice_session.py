@@ -17,15 +17,17 @@ import pytest
 
 from conftest import dedent, write_course
 from test_practice_fixtures import RecordingApi
-from tutor.course import load_course
-from tutor.course.model import Course, Lesson
+from tutor.lessonfile.loader import load_course
+from tutor.course.lesson import Course, Lesson
 from tutor.engine.connection import EngineStatus
 from tutor.engine.endpoint import Endpoint
 from tutor.engine.diagnosis import EngineProblem
 from tutor.engine.runner import RunResult
 from tutor.environment import Environment
 from tutor.practice.fixtures import FIXTURE_IMAGE_LABEL, FIXTURE_LABEL, FIXTURE_TAG_LABEL
-from tutor.practice.session import Outcome, PracticeSession, with_label
+from tutor.practice.protocol import Outcome
+from tutor.practice.session import PracticeSession
+from tutor.practice.pipeline import with_label
 from tutor.progress import PASSED, ProgressStore
 from tutor.repl.conversation import Conversation
 
@@ -660,7 +662,7 @@ def test_known_names_come_from_a_background_refresh_and_never_wait(session, api,
     monkeypatch.setattr(api, "containers", slow_containers)
     assert session.known_names("container") == []  # answered at once, from the empty cache
     release.set()
-    session._names_thread.join(timeout=5)
+    session.names._thread.join(timeout=5)
     assert session.known_names("container") == ["web"]
     assert "busybox:latest" in session.known_names("image")
 

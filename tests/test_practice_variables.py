@@ -11,7 +11,7 @@ from typing import Iterator
 import pytest
 
 from fake_engine import FakeEngine
-from tutor.course.practice import VarSpec
+from tutor.course.practice_spec import VarSpec
 from tutor.practice.variables import (
     PORT_SEARCH_LIMIT,
     choose_values,

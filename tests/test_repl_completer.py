@@ -200,7 +200,7 @@ def test_container_and_image_names_complete_from_the_practice_cache(tmp_path):
     from prompt_toolkit.completion import CompleteEvent
     from prompt_toolkit.document import Document
 
-    from tutor.course.model import Course
+    from tutor.course.lesson import Course
     from tutor.repl.completer import TutorCompleter
 
     practice = FakePractice()

@@ -34,7 +34,7 @@ from replkit import (
     wrong_answer,
 )
 
-from tutor.course import load_course
+from tutor.lessonfile.loader import load_course
 from tutor.progress import Progress, ProgressStore
 from tutor.repl.conversation import Conversation
 from tutor.repl.toolbar import make_toolbar
@@ -458,10 +458,10 @@ def test_prompt_says_confirm_while_a_question_waits(data, lessons):
 
 
 class _Practice:
-    def __init__(self, status: str) -> None:
+    def __init__(self, status) -> None:
         self._status = status
 
-    def status(self) -> str:
+    def status(self):
         return self._status
 
     def enter_step(self, step) -> None:
@@ -521,7 +521,10 @@ def test_toolbar_after_resuming(data, lessons):
      ("engine down", "class:bottom-toolbar.engine-down")],
 )
 def test_toolbar_shows_the_engine_status(data, lessons, status, style):
-    conversation = _conversation(lessons, data, practice=_Practice(status))
+    from tutor.practice.protocol import EngineLine
+
+    line = EngineLine(status, ok=style.endswith("engine-ok"))
+    conversation = _conversation(lessons, data, practice=_Practice(line))
     parts = make_toolbar(conversation)()
     assert (style, status) in parts
 

@@ -150,15 +150,15 @@ def test_correct_step_passes_and_leaves_nothing_labelled(run, monkeypatch):
     # While selftest runs: what the played run/create commands made carries the selftest
     # label (rollback finds them by it), and the fixture the fixture label.
     seen: list[tuple[set[str], set[str]]] = []
-    original = PracticeSession.run_quietly
+    original = PracticeSession.play
 
-    def watching(self, line, label=None):
-        output = original(self, line, label)
+    def watching(self, line):
+        output = original(self, line)
         seen.append(({c["Names"][0] for c in run.labelled(run.selftest_key)},
                      {c["Names"][0] for c in run.labelled(run.fixture_key)}))
         return output
 
-    monkeypatch.setattr(PracticeSession, "run_quietly", watching)
+    monkeypatch.setattr(PracticeSession, "play", watching)
     code, out = run.selftest(lessons, lesson_id)
     assert code == ExitStatus.SUCCESS, out
     assert f"✔ {lesson_id}/run-box  (5 checks)" in out
@@ -324,16 +324,16 @@ def test_several_lessons_are_counted_together(run):
 
 def during_first_command(monkeypatch, action) -> None:
     """Call ``action()`` once, just before selftest plays its first command."""
-    original = PracticeSession.run_quietly
+    original = PracticeSession.play
     done: list[bool] = []
 
-    def hooked(self, line, label=None):
+    def hooked(self, line):
         if not done:
             done.append(True)
             action()
-        return original(self, line, label)
+        return original(self, line)
 
-    monkeypatch.setattr(PracticeSession, "run_quietly", hooked)
+    monkeypatch.setattr(PracticeSession, "play", hooked)
 
 
 def test_a_container_someone_creates_during_the_run_is_not_removed(run, api, monkeypatch):

@@ -9,14 +9,15 @@ from tutor.status import ExitStatus
 
 if TYPE_CHECKING:
     from tutor.environment import Environment
-    from tutor.repl.conversation import Conversation, Practice
+    from tutor.practice.protocol import Practice
+    from tutor.repl.conversation import Conversation
 
 
 def build_conversation(env: Environment, practice: Practice | None = None) -> Conversation:
     """Load the course and the learner's progress, reporting (not hiding) anything broken."""
-    from tutor.course import load_course
+    from tutor.lessonfile.loader import load_course
     from tutor.progress import ProgressStore
-    from tutor.render import lesson as show
+    from tutor.render import blocks as show
     from tutor.repl.conversation import Conversation
 
     assert env.lessons_dir is not None

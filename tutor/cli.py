@@ -45,13 +45,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def lesson_images(env: Environment) -> list[str]:
     """Images the practice steps pull or start containers from."""
-    from tutor.course import load_course
+    from tutor.lessonfile.loader import load_course
 
     assert env.lessons_dir is not None
     images: dict[str, None] = {}
     for lesson in load_course(env.lessons_dir).lessons:
         for step in lesson.steps:
-            for action in getattr(step, "setup", ()):
+            task = step.practice_task()
+            for action in (task.setup if task is not None else ()):
                 if action.form == "pull":
                     images[action.spec] = None
                 elif action.form == "container":
@@ -61,7 +62,7 @@ def lesson_images(env: Environment) -> list[str]:
 
 
 def run_lint(env: Environment, paths: list[Path]) -> ExitStatus:
-    from tutor.course import lint
+    from tutor.lessonfile.loader import lint
 
     assert env.lessons_dir is not None
     targets = paths or [env.lessons_dir]

@@ -17,9 +17,9 @@ from tutor.checks.base import (
     CheckContext,
     CheckResult,
     EngineUnavailable,
+    Missing,
 )
-from tutor.checks.registry import CHECK_PARSERS, check_kinds, parse_check, register_check_kind
-from tutor.course.placeholders import render_template, render_value, template_names
+from tutor.checks.registry import CHECK_KINDS, check_kinds, parse_check
 
 
 def evaluate(check: Check, ctx: CheckContext) -> CheckResult:
@@ -43,18 +43,15 @@ def referenced_images(check: Check) -> set[str]:
 
 
 __all__ = [
-    "CHECK_PARSERS",
+    "CHECK_KINDS",
     "Check",
     "CheckContext",
     "CheckResult",
     "EngineUnavailable",
+    "Missing",
     "check_kinds",
     "evaluate",
     "parse_check",
     "referenced_images",
-    "register_check_kind",
-    "render_template",
-    "render_value",
-    "template_names",
     "walk",
 ]

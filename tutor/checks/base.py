@@ -28,6 +28,14 @@ class EngineUnavailable(Exception):
     went away rather than "wrong".
     """
 
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status  # the engine's HTTP status, when it answered with an error
+
+
+class Missing(Exception):
+    """The engine answered "no such thing" (HTTP 404): an answer, not a failure."""
+
 
 class CheckValueError(Exception):
     """A field's rendered value cannot be used (``port: "{{ port }}"`` rendered as ``abc``)."""

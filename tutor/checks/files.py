@@ -11,20 +11,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import docker
-import docker.errors
-
 from tutor.checks.base import (
     Check,
     CheckContext,
     CheckResult,
     EngineUnavailable,
+    Missing,
     excerpt,
     name_list,
     quote,
     to_int,
 )
-from tutor.checks.queries import call, find_container
+from tutor.checks.queries import call, find_container, translate
 from tutor.checks.containers import describe_state
 from tutor.checks.reading import ParseContext
 from tutor.checks.refs import familiar, normalize, parse_ref
@@ -44,6 +42,8 @@ def stat_path(api: Any, container_id: str, path: str) -> dict | None:
     With the real client this is a HEAD request (nothing is transferred);
     other clients (test fakes) answer through ``get_archive``.
     """
+    import docker  # loaded already: checks are evaluated through the SDK's client
+
     if isinstance(api, docker.APIClient):
         response = call(api.head, api._url("/containers/{0}/archive", container_id),
                         params={"path": path})
@@ -54,7 +54,7 @@ def stat_path(api: Any, container_id: str, path: str) -> dict | None:
         return docker.utils.decode_json_header(header) if header else {}
     try:
         stream, stat = call(api.get_archive, container_id, path)
-    except docker.errors.NotFound:
+    except Missing:
         return None
     close = getattr(stream, "close", None)
     if close:
@@ -66,7 +66,7 @@ def read_file(api: Any, container_id: str, path: str, depth: int = 0) -> tuple[s
     """("file", bytes) / ("directory", None) / ("missing", None) / ("other", None)."""
     try:
         stream, _stat = call(api.get_archive, container_id, path)
-    except docker.errors.NotFound:
+    except Missing:
         return "missing", None
     buffer = io.BytesIO()
     try:
@@ -74,8 +74,13 @@ def read_file(api: Any, container_id: str, path: str, depth: int = 0) -> tuple[s
             buffer.write(chunk)
             if buffer.tell() > MAX_READ_BYTES + 64 * 1024:
                 break  # enough for the first member; the rest is not compared
-    except docker.errors.NotFound:
-        return "missing", None
+    except Exception as error:
+        translated = translate(error)
+        if isinstance(translated, Missing):
+            return "missing", None
+        if translated is error:
+            raise
+        raise translated from error
     finally:
         close = getattr(stream, "close", None)
         if close:
@@ -203,11 +208,10 @@ class ExecCheck(Check):
             created = call(ctx.api.exec_create, details["Id"], argv, stdout=True, stderr=True)
             raw = call(ctx.api.exec_start, created["Id"], stream=False, demux=False)
             result = call(ctx.api.exec_inspect, created["Id"])
-        except docker.errors.NotFound:
+        except Missing:
             return CheckResult.fail(f"container {quote(name)} went away while running {shown}")
         except EngineUnavailable as error:  # a 409 means it stopped meanwhile
-            cause = error.__cause__
-            if isinstance(cause, docker.errors.APIError) and cause.status_code == 409:
+            if error.status == 409:
                 return CheckResult.fail(f"container {quote(name)} is not running; "
                                         f"{shown} can only run in a running container")
             raise

@@ -1,41 +1,56 @@
-"""The few engine calls checks make, with engine failures turned into EngineUnavailable.
+"""The few engine calls checks make, with engine failures turned into our own errors.
 
-``docker.errors.NotFound`` is an answer ("no such thing"), so the helpers that
-expect it return None instead; any other API error, or a broken connection,
-means the engine cannot be asked and becomes ``EngineUnavailable``.
+"No such thing" (HTTP 404) is an answer and becomes :class:`Missing`; the helpers
+that expect it return None instead. Any other API error, or a broken connection,
+means the engine cannot be asked and becomes :class:`EngineUnavailable`.
+
+The docker SDK is never imported here at module level: lesson files are parsed
+(and these modules loaded) before the first prompt, when the SDK is not needed
+yet. An exception of the SDK's can only exist once the SDK is loaded.
 """
 
 from __future__ import annotations
 
+import sys
 from typing import Any, Callable, TypeVar
 
-import docker.errors
-import requests.exceptions
-
-from tutor.checks.base import EngineUnavailable
+from tutor.checks.base import EngineUnavailable, Missing, name_list, quote
 
 T = TypeVar("T")
 
-ENGINE_ERRORS = (docker.errors.DockerException, requests.exceptions.RequestException, OSError)
-
 
 def call(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Call the engine; NotFound passes through, every other failure is EngineUnavailable."""
+    """Call the engine; a 404 becomes Missing, every other failure EngineUnavailable."""
     try:
         return function(*args, **kwargs)
-    except docker.errors.NotFound:
-        raise
-    except ENGINE_ERRORS as error:
-        raise EngineUnavailable(describe_error(error)) from error
+    except Exception as error:
+        translated = translate(error)
+        if translated is error:
+            raise
+        raise translated from error
 
 
-def describe_error(error: BaseException) -> str:
-    if isinstance(error, docker.errors.APIError):
+def translate(error: BaseException) -> BaseException:
+    """Missing or EngineUnavailable for an error of the SDK, the HTTP stack or the socket;
+    anything else (a bug) as it is."""
+    errors = sys.modules.get("docker.errors")
+    requests_errors = sys.modules.get("requests.exceptions")
+    if errors is not None and isinstance(error, errors.NotFound):
+        return Missing(str(error))
+    if errors is not None and isinstance(error, errors.APIError):
         explanation = error.explanation or str(error)
-        return f"the Docker engine answered with an error: {explanation}"
-    if isinstance(error, requests.exceptions.ConnectionError):
-        return "the Docker engine is not reachable (connection failed)"
-    return f"the Docker engine could not be asked: {error}"
+        return EngineUnavailable(f"the Docker engine answered with an error: {explanation}",
+                                 status=error.status_code)
+    if requests_errors is not None and isinstance(error, requests_errors.ConnectionError):
+        return EngineUnavailable("the Docker engine is not reachable (connection failed)")
+    engine_errors: tuple[type[BaseException], ...] = (OSError,)
+    if errors is not None:
+        engine_errors += (errors.DockerException,)
+    if requests_errors is not None:
+        engine_errors += (requests_errors.RequestException,)
+    if isinstance(error, engine_errors):
+        return EngineUnavailable(f"the Docker engine could not be asked: {error}")
+    return error
 
 
 def list_containers(api: Any) -> list[dict]:
@@ -45,19 +60,18 @@ def list_containers(api: Any) -> list[dict]:
 def inspect_container(api: Any, container_id: str) -> dict | None:
     try:
         return call(api.inspect_container, container_id)
-    except docker.errors.NotFound:
+    except Missing:
         return None  # removed between listing and inspecting
 
 
 def inspect_image(api: Any, ref: str) -> dict | None:
     try:
         return call(api.inspect_image, ref)
-    except docker.errors.NotFound:
+    except Missing:
         return None
     except EngineUnavailable as error:
         # An invalid reference ("Busybox", "a b") is a 400: the image cannot exist.
-        cause = error.__cause__
-        if isinstance(cause, docker.errors.APIError) and cause.status_code == 400:
+        if error.status == 400:
             return None
         raise
 
@@ -88,8 +102,6 @@ def find_named(summaries: list[dict], name: str) -> dict | None:
 
 
 def missing_container(name: str, summaries: list[dict]) -> str:
-    from tutor.checks.base import name_list, quote  # noqa: PLC0415
-
     names = [container_name(s) for s in summaries]
     if not names:
         return f"no container named {quote(name)} exists (there are no containers)"

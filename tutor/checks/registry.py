@@ -2,7 +2,7 @@
 
 A check is a mapping with exactly one key naming its kind, plus optional
 ``wait: SECONDS`` (at most 30) and ``hint: text``. Each kind has a parser in
-``CHECK_PARSERS``; adding a kind means writing one module and one line here.
+``CHECK_KINDS``; adding a kind means writing one module and one line here.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from tutor.checks.typed import parse_typed
 
 KindParser = Callable[[Any, ParseContext], "Check | None"]
 
-CHECK_PARSERS: dict[str, KindParser] = {
+CHECK_KINDS: dict[str, KindParser] = {
     "all": parse_all,
     "any": parse_any,
     "image": parse_image,
@@ -48,12 +48,8 @@ CHECK_PARSERS: dict[str, KindParser] = {
 COMMON_FIELDS = ("wait", "hint")
 
 
-def register_check_kind(kind: str, parser: KindParser) -> None:
-    CHECK_PARSERS[kind] = parser
-
-
 def check_kinds() -> tuple[str, ...]:
-    return tuple(sorted(CHECK_PARSERS))
+    return tuple(sorted(CHECK_KINDS))
 
 
 def parse_check(value: Any, where: Where, problems: list[LessonProblem], line: int | None,
@@ -88,16 +84,16 @@ def _parse_node(value: Any, where: Where, problems: list[LessonProblem], line: i
     def line_of(key: str) -> int | None:
         return value.line_of(key) if isinstance(value, LineMap) else pc.line
 
-    kinds = [key for key in value if key in CHECK_PARSERS]
-    unknown = [key for key in value if key not in CHECK_PARSERS and key not in COMMON_FIELDS]
+    kinds = [key for key in value if key in CHECK_KINDS]
+    unknown = [key for key in value if key not in CHECK_KINDS and key not in COMMON_FIELDS]
     before = len(problems)
     for key in unknown:
         if kinds:
             message = (f"unknown field '{key}' next to '{kinds[0]}'"
-                       f"{did_you_mean(str(key), (*CHECK_PARSERS, *COMMON_FIELDS))}"
+                       f"{did_you_mean(str(key), (*CHECK_KINDS, *COMMON_FIELDS))}"
                        f" (a check has one kind, plus optional wait and hint)")
         else:
-            message = (f"unknown check kind '{key}'{did_you_mean(str(key), CHECK_PARSERS)}; "
+            message = (f"unknown check kind '{key}'{did_you_mean(str(key), CHECK_KINDS)}; "
                        f"the kinds are: {_kind_list()}")
         pc.problem(message, where.at_field(str(key)), line_of(key))
     if not kinds:
@@ -113,7 +109,7 @@ def _parse_node(value: Any, where: Where, problems: list[LessonProblem], line: i
     wait = _parse_wait(value, pc, where.at_field("wait"), line_of("wait"))
     hint = _parse_hint(value, pc, where.at_field("hint"), line_of("hint"))
     kind_pc = dataclasses.replace(pc, where=where.at_field(kind), line=line_of(kind))
-    check = CHECK_PARSERS[kind](value[kind], kind_pc)
+    check = CHECK_KINDS[kind](value[kind], kind_pc)
     if check is None or len(problems) != before:
         return None
     return dataclasses.replace(check, wait=wait, hint=hint)

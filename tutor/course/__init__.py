@@ -1,7 +1,6 @@
-"""The course: lesson files, their validation, and the model the REPL walks."""
+"""The course model: lessons, the steps they are made of, and what practice steps
+declare. Loading lesson files is ``tutor.lessonfile``'s work."""
 
-from tutor.lessonfile.loader import lint, load_course, load_lesson
-from tutor.course.model import Course, Lesson
-from tutor.schema.location import LessonProblem
+from tutor.course.lesson import Course, Lesson, Step, StepHost, Verdict
 
-__all__ = ["Course", "Lesson", "LessonProblem", "lint", "load_course", "load_lesson"]
+__all__ = ["Course", "Lesson", "Step", "StepHost", "Verdict"]

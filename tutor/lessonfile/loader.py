@@ -10,12 +10,15 @@ import re
 from pathlib import Path
 from typing import Iterable
 
+from tutor.course.lesson import Course, Lesson, Step
+from tutor.course.placeholders import template_names
+from tutor.course.practice_spec import BUILTIN_WORKSPACE
 from tutor.schema.fields import Fields
-from tutor.course.model import Course, Lesson, Step
 from tutor.schema.location import LessonProblem, Where
-from tutor.suggest import did_you_mean
-from tutor.course.steps import step_parsers
 from tutor.schema.yamldoc import LineList, YamlError, parse_yaml
+from tutor.steps import STEP_TYPES
+from tutor.steps.practice_fields import parse_vars
+from tutor.suggest import did_you_mean
 
 COURSE_FILE = "course.yaml"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -66,8 +69,6 @@ def load_lesson(path: Path, problems: list[LessonProblem]) -> Lesson | None:
     raw_requires = data.get("requires")
     requires_lines = tuple(raw_requires.item_lines) if isinstance(raw_requires, LineList) else ()
     needs_engine = fields.boolean("needs_engine", default=False)
-    from tutor.course.practice import parse_vars
-
     variables = parse_vars(fields)
     steps = _parse_steps(fields, {var.name for var in variables})
     fields.finish()
@@ -87,7 +88,7 @@ def load_lesson(path: Path, problems: list[LessonProblem]) -> Lesson | None:
 
 
 def _parse_steps(fields: Fields, lesson_vars: set[str]) -> list[Step]:
-    parsers = step_parsers()
+    parsers = STEP_TYPES
     located = fields.mappings("steps")
     if fields.has("steps") and not located:
         fields.field_problem("steps", "a lesson needs at least one step")
@@ -120,24 +121,22 @@ def _parse_steps(fields: Fields, lesson_vars: set[str]) -> list[Step]:
             continue
         step = parser(step_fields, step_id)
         step_fields.finish()
-        if step is not None and step.kind != "command":  # command steps check their own
-            _check_placeholders(step_fields, step, lesson_vars)
         if step is not None:
+            _check_placeholders(step_fields, step, lesson_vars)
             steps.append(step)
     return steps
 
 
 def _check_placeholders(fields: Fields, step: Step, lesson_vars: set[str]) -> None:
-    """{{ name }} in a say, question or cleanup text must be a lesson var or workspace."""
-    from tutor.course.practice import BUILTIN_WORKSPACE, report_undeclared
-
-    texts = [getattr(step, name, None) or "" for name in
-             ("text", "diagram", "question", "explanation")]
-    texts += list(getattr(step, "hints", ()))
-    texts += [choice.text for choice in getattr(step, "choices", ())]
-    report_undeclared(fields, texts, lesson_vars | {BUILTIN_WORKSPACE},
-                      "the lesson declares no var '{name}' (only the lesson's vars and "
-                      "{{{{ workspace }}}} work outside practice steps)")
+    """Every {{ name }} a step's texts use must be declared: by the lesson's vars, by
+    the step itself (a practice step's vars and setup names), or be {{ workspace }}."""
+    own = step.declared_names()
+    declared = lesson_vars | own | {BUILTIN_WORKSPACE}
+    used = set().union(*(template_names(text) for text in step.texts()))
+    for name in sorted(used - declared):
+        fields.problem(f"uses {{{{ {name} }}}} but no var '{name}' is declared"
+                       f"{did_you_mean(name, declared)} (usable here: "
+                       f"{', '.join(sorted(declared))})", fields.line_of())
 
 
 def load_course(lessons_dir: Path) -> Course:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
 
 from tutor.practice.workspace import OutsideWorkspace, inside
-from tutor.render import lesson as show
+from tutor.render import blocks as show
 
 if TYPE_CHECKING:
     from rich.console import Console

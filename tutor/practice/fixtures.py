@@ -12,13 +12,13 @@ import tarfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
-from tutor.checks import render_value
+from tutor.course.placeholders import render_value
 from tutor.practice.workspace import OutsideWorkspace, write_file
 
 if TYPE_CHECKING:
     import docker
 
-    from tutor.course.practice import SetupAction
+    from tutor.course.practice_spec import SetupAction
 
 FIXTURE_LABEL = "org.docker-tutor.fixture"
 # Images carry their own keys: a container or image the learner makes FROM a fixture

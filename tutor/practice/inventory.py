@@ -45,8 +45,3 @@ def added(before: Snapshot, after: Snapshot) -> list[dict[str, str]]:
     items += [{"kind": "image", "ref": tag} for tag in sorted(after.image_tags - before.image_tags)]
     return items
 
-
-def describe(item: dict[str, str]) -> str:
-    if item.get("kind") == "container":
-        return f"container {item.get('name') or item.get('id', '')[:12]}"
-    return f"image {item.get('ref')}"

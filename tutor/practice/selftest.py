@@ -17,8 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
+from tutor.course.placeholders import render_template
+from tutor.course.practice_spec import PlayAction, WriteFile
+from tutor.engine import runner
 from tutor.practice.inventory import Snapshot, snapshot
+from tutor.practice.pipeline import TypedCommand, with_label
+from tutor.practice.scripted import run_detached
+from tutor.practice.session import PracticeSession
 from tutor.status import ExitStatus
+from tutor.steps.command import CommandStep
 
 SELFTEST_LABEL = "org.docker-tutor.selftest"
 
@@ -26,9 +33,9 @@ if TYPE_CHECKING:
     import docker
 
     from tutor.checks import CheckResult
-    from tutor.course.model import CommandStep, Course, Lesson
+    from tutor.course.lesson import Course, Lesson
+    from tutor.engine.runner import RunResult
     from tutor.environment import Environment
-    from tutor.practice.session import PracticeSession
 
 
 @dataclass
@@ -82,12 +89,9 @@ def named_references(commands: Sequence[str]) -> set[str]:
     return names
 
 
-def play_commands(practice: PracticeSession, actions: Sequence[object],
+def play_commands(practice: PracticeSession, actions: Sequence[PlayAction],
                   values: dict[str, str]) -> str:
     """Play actions as the learner would: type docker commands, write files."""
-    from tutor.checks import render_template
-    from tutor.course.practice import WriteFile
-
     output = []
     for action in actions:
         if isinstance(action, WriteFile):
@@ -96,23 +100,42 @@ def play_commands(practice: PracticeSession, actions: Sequence[object],
             output.append(f"(wrote {path})")
             continue
         command = render_template(action, values)
-        result = practice.run_quietly(command, label=practice.selftest_label)
-        output.append(f"$ {command}\n{result}")
+        output.append(f"$ {command}\n{practice.play(command)}")
     return "\n".join(output)
 
 
-def played(commands: Sequence[str], values: dict[str, str]) -> list[str]:
-    from tutor.checks import render_template
-
+def played(commands: Sequence[PlayAction], values: dict[str, str]) -> list[str]:
     return [render_template(command, values) for command in commands if isinstance(command, str)]
 
 
-def selftest_step(practice: PracticeSession, lesson: Lesson, step: CommandStep,
-                  report: StepReport) -> None:
-    """Play one step. Each attempt starts from a fresh setup, so an attempt that removes
-    a fixture cannot make the next one pass without doing anything."""
-    from tutor.checks import render_template
+class ScriptedRun:
+    """Runs commands for selftest: every container it makes carries the run's label (so
+    rollback removes exactly those), and interactive commands get a pseudo-terminal and
+    are detached from, as a learner would leave them."""
 
+    def __init__(self, env: Environment, label: str) -> None:
+        self.env = env
+        self.label = label
+        self.endpoint: object = None  # set once the session's engine is known
+
+    def __call__(self, command: TypedCommand, argv: list[str], cwd: Path) -> RunResult:
+        from tutor.engine.runner import RunResult
+
+        parsed = command.parsed
+        if parsed is not None and parsed.path in (("container", "run"), ("container", "create")):
+            argv = with_label(argv, parsed.typed_path, self.label)
+        if command.interactive:
+            output = run_detached(argv, self.endpoint, self.env, cwd)  # type: ignore[arg-type]
+            return RunResult(returncode=0, output=output, interrupted=False)
+        return runner.run_docker(argv, self.endpoint, self.env, cwd,  # type: ignore[arg-type]
+                                 "stream")
+
+
+def selftest_step(practice: PracticeSession, lesson: Lesson, step: CommandStep,
+                  report: StepReport, run_label: str) -> dict[str, str]:
+    """Play one step. Each attempt starts from a fresh setup, so an attempt that removes
+    a fixture cannot make the next one pass without doing anything. Returns the values
+    the solution was played with (later steps build on its results)."""
     api = practice.engine.api
 
     def fresh_setup() -> tuple[dict[str, str], Snapshot] | None:
@@ -131,11 +154,11 @@ def selftest_step(practice: PracticeSession, lesson: Lesson, step: CommandStep,
         output = play_commands(practice, actions, values)
         result = practice.evaluate(step)
         report.checked += 1
-        roll_back(api, before, played(actions, values), practice.selftest_label)
+        roll_back(api, before, played(actions, values), run_label)
         return result, output, values
 
     if fresh_setup() is None:
-        return
+        return {}
     result = practice.evaluate(step)
     report.checked += 1
     if result.passed:
@@ -144,7 +167,7 @@ def selftest_step(practice: PracticeSession, lesson: Lesson, step: CommandStep,
     for wrong in step.wrong_attempts:
         outcome = attempt(wrong.commands)
         if outcome is None:
-            return
+            return {}
         result, output, values = outcome
         reason = render_template(wrong.reason, values)
         messages = " | ".join(result.messages)
@@ -158,7 +181,7 @@ def selftest_step(practice: PracticeSession, lesson: Lesson, step: CommandStep,
     for alternative in step.alternatives:
         outcome = attempt(alternative)
         if outcome is None:
-            return
+            return {}
         result, output, _values = outcome
         if not result.passed:
             report.failures.append(
@@ -168,9 +191,9 @@ def selftest_step(practice: PracticeSession, lesson: Lesson, step: CommandStep,
     # The solution's results stay: later steps of the lesson build on them.
     prepared = fresh_setup()
     if prepared is None:
-        return
+        return {}
     values, _before = prepared
-    practice.last_values = dict(values)
+    solution_values = dict(values)
     output = play_commands(practice, step.solution, values)
     result = practice.evaluate(step)
     report.checked += 1
@@ -179,6 +202,7 @@ def selftest_step(practice: PracticeSession, lesson: Lesson, step: CommandStep,
             f"solution {list(step.solution)} did not pass: {' | '.join(result.messages)}"
             f"\n{output}")
     practice.leave_step(lesson.id, step)
+    return solution_values
 
 
 def leftovers(api: docker.APIClient, before: Snapshot) -> list[str]:
@@ -198,10 +222,9 @@ def leftovers(api: docker.APIClient, before: Snapshot) -> list[str]:
 def run_selftest(env: Environment, lesson_ids: Sequence[str]) -> ExitStatus:
     from rich.text import Text
 
-    from tutor.course import load_course
-    from tutor.practice.session import PracticeSession
+    from tutor.lessonfile.loader import load_course
     from tutor.progress import LessonRecord
-    from tutor.render import lesson as show
+    from tutor.render import blocks as show
 
     assert env.lessons_dir is not None
     course: Course = load_course(env.lessons_dir)
@@ -218,7 +241,12 @@ def run_selftest(env: Environment, lesson_ids: Sequence[str]) -> ExitStatus:
         # Commands' own output goes to a buffer: the report is what matters here.
         quiet_env = dataclasses.replace(env, stdout=io.StringIO(), stdout_isatty=False,
                                         data_dir=Path(scratch))
-        practice = PracticeSession(quiet_env, workspace_root=Path(scratch) / "workspace")
+        # One label value per run: two selftests on one engine leave each other alone.
+        run_label = f"{SELFTEST_LABEL}={secrets.token_hex(6)}"
+        scripted = ScriptedRun(quiet_env, run_label)
+        practice = PracticeSession(quiet_env, workspace_root=Path(scratch) / "workspace",
+                                   run=scripted)
+        scripted.endpoint = practice.engine.endpoint
         status = practice.engine.probe()
         if not status.ok:
             from tutor.engine.diagnosis import print_problem
@@ -227,12 +255,10 @@ def run_selftest(env: Environment, lesson_ids: Sequence[str]) -> ExitStatus:
             print_problem(console, status.problem, indent=2)
             return ExitStatus.ENGINE_UNAVAILABLE
         api = practice.engine.api
-        # One label value per run: two selftests on one engine leave each other alone.
-        practice.selftest_label = f"{SELFTEST_LABEL}={secrets.token_hex(6)}"
         run_start = snapshot(api)
         reports: list[StepReport] = []
         for lesson in lessons:
-            steps = [s for s in lesson.steps if s.kind == "command"]
+            steps = [s for s in lesson.steps if isinstance(s, CommandStep)]
             if not steps:
                 continue
             practice.begin_lesson(lesson, LessonRecord())
@@ -242,9 +268,9 @@ def run_selftest(env: Environment, lesson_ids: Sequence[str]) -> ExitStatus:
                 report = StepReport(lesson.id, step.id)
                 reports.append(report)
                 try:
-                    selftest_step(practice, lesson, step, report)
+                    values = selftest_step(practice, lesson, step, report, run_label)
                     # With the values this run chose (a lesson's port may not be the default).
-                    lesson_commands += played(step.solution, practice.last_values or {})
+                    lesson_commands += played(step.solution, values)
                 except Exception as error:  # report and go on with the next step
                     report.failures.append(f"crashed: {type(error).__name__}: {error}")
                     practice.leave_step(lesson.id, step)
@@ -253,7 +279,7 @@ def run_selftest(env: Environment, lesson_ids: Sequence[str]) -> ExitStatus:
                                             (f"  ({report.checked} checks)", "tutor.muted")))
                 for failure in report.failures:
                     console.print(Text(f"    {failure}", style="tutor.feedback"))
-            roll_back(api, lesson_start, lesson_commands, practice.selftest_label)
+            roll_back(api, lesson_start, lesson_commands, run_label)
         remaining = leftovers(api, run_start)
         if remaining:
             console.print(Text("✘ labelled resources left behind: " + ", ".join(remaining),

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Iterable
 if TYPE_CHECKING:
     import docker
 
-    from tutor.course.practice import VarSpec
+    from tutor.course.practice_spec import VarSpec
 
 PORT_SEARCH_LIMIT = 50
 # engine_fact name -> key of the engine's /info answer

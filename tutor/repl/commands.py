@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
+from tutor.dockercli import DockerCliError, ShellSyntaxError, parse, split_command
+from tutor.dockercli.explain import explain
+from tutor.render import blocks as show
+from tutor.render import tables
 from tutor.suggest import did_you_mean
-from tutor.course.model import CommandStep
-from tutor.progress import Progress
-from tutor.render import lesson as show
 
 if TYPE_CHECKING:
     from tutor.repl.conversation import Conversation
@@ -30,7 +31,7 @@ def _help(conv: Conversation, _args: str) -> None:
 
 
 def _lessons(conv: Conversation, _args: str) -> None:
-    show.lesson_table(conv.console, conv.course, conv.progress)
+    tables.lesson_table(conv.console, conv.course, conv.progress)
     show.say(conv.console, "/start <id or number> opens a lesson.", "tutor.muted")
 
 
@@ -60,17 +61,7 @@ def _start(conv: Conversation, args: str) -> None:
 
 
 def _next(conv: Conversation, _args: str) -> None:
-    step = conv.step
-    if step is None:
-        _start(conv, "")
-        return
-    record = conv.progress.lesson(conv.lesson.id).step(step.id) if conv.lesson else None
-    if step.is_question and not (record and record.status):
-        verb = "Do the task" if isinstance(step, CommandStep) else "Answer the question"
-        show.say(conv.console, f"{verb} first, or /skip to move on without it.", "tutor.muted")
-        return
-    conv.leave_step()
-    conv.advance()
+    conv.move_on()
 
 
 def _back(conv: Conversation, _args: str) -> None:
@@ -90,9 +81,6 @@ def _explain(conv: Conversation, args: str) -> None:
 
 def explain_command(conv: Conversation, line: str) -> None:
     """/explain docker ...: the command taken apart, without running it."""
-    from tutor.dockercli import DockerCliError, ShellSyntaxError, parse, split_command
-    from tutor.dockercli.explain import explain
-
     if line.split(maxsplit=1)[0] != "docker":
         show.say(conv.console, "/explain takes a docker command, e.g. "
                  "/explain docker run -d -p 8080:80 nginx (or no argument, to explain the "
@@ -117,21 +105,11 @@ def _skip(conv: Conversation, _args: str) -> None:
 
 
 def _check(conv: Conversation, _args: str) -> None:
-    step = conv.step
-    if not isinstance(step, CommandStep):
-        show.say(conv.console, "/check verifies practice steps against the engine; "
-                 "this step is not one.", "tutor.muted")
-        return
-    if conv.practice is None:
-        show.say(conv.console, "Checking against the engine is not available in this session.",
-                 "tutor.warning")
-        return
-    if conv.practice.check_step(conv.lesson.id if conv.lesson else "", step):
-        conv.pass_command_step(step)
+    conv.recheck()
 
 
 def _progress(conv: Conversation, _args: str) -> None:
-    show.progress_table(conv.console, conv.course, conv.progress)
+    tables.progress_table(conv.console, conv.course, conv.progress)
 
 
 def _reset(conv: Conversation, args: str) -> None:
@@ -144,22 +122,14 @@ def _reset(conv: Conversation, args: str) -> None:
             return
 
         def forget_lesson() -> None:
-            if conv.lesson is not None and conv.lesson.id == lesson.id:
-                conv.leave_step()
-                conv.lesson = None
-            conv.progress.lessons.pop(lesson.id, None)
-            conv.save()
+            conv.forget_lesson(lesson)
             show.say(conv.console, f"Progress for “{lesson.title}” forgotten.", "tutor.muted")
 
         conv.confirm(f"Forget your progress in “{lesson.title}”?", forget_lesson)
         return
 
     def forget_everything() -> None:
-        conv.leave_step()
-        conv.lesson = None
-        conv.index = 0
-        conv.progress = Progress()
-        conv.save()
+        conv.forget_everything()
         show.say(conv.console, "All progress forgotten. Press Enter to start from the beginning.",
                  "tutor.muted")
 
@@ -171,8 +141,6 @@ def _cleanup(conv: Conversation, _args: str) -> None:
 
 
 def _edit(conv: Conversation, args: str) -> None:
-    from tutor.practice.editor import edit_file
-
     name = args.strip()
     if not name:
         show.say(conv.console, "Which file? For example: /edit Dockerfile", "tutor.muted")
@@ -180,7 +148,7 @@ def _edit(conv: Conversation, args: str) -> None:
     if conv.practice is None:
         show.say(conv.console, "Editing practice files needs a practice session.", "tutor.warning")
         return
-    edit_file(conv.console, conv.practice.workspace, name, conv.practice.environ)
+    conv.practice.edit(name)
 
 
 def _quit(conv: Conversation, _args: str) -> None:

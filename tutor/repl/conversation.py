@@ -2,74 +2,31 @@
 
 The REPL loop feeds it one line at a time; it decides whether the line is a
 tutor command (``/hint``), a docker command, or an answer, and speaks through
-the console. Everything it knows about the learner lives in ``Progress``, which
-is saved after every change.
+the console. What a step does is the step's own business (``tutor.steps``);
+the conversation is the :class:`~tutor.course.lesson.StepHost` that steps ask
+for practice and cleanup. Everything it knows about the learner lives in
+``Progress``, which is saved after every change.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Mapping, Protocol
+from typing import TYPE_CHECKING, Callable
 
-from tutor.answers import check_choice, check_text
-from tutor.course.model import (
-    ChoiceStep,
-    CleanupStep,
-    CommandStep,
-    Course,
-    Lesson,
-    SayStep,
-    Step,
-    TextStep,
-)
-from tutor.progress import PASSED, SKIPPED, LessonRecord, Progress, ProgressStore, now_iso
-from tutor.render import lesson as show
+from tutor.course.placeholders import render_template
+from tutor.practice.protocol import Outcome, Practice, describe_created
+from tutor.progress import PASSED, SKIPPED, LessonRecord, Progress, ProgressStore, StepRecord, now_iso
+from tutor.render import blocks as show
+from tutor.render import tables
+from tutor.repl.commands import dispatch
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from tutor.practice.session import Outcome
+    from tutor.course.lesson import Course, Lesson, Step
+    from tutor.steps.command import CommandStep
 
 CONTINUE_WORDS = {"", "n", "next", "ok", "okay", "continue", "go", "y", "yes", "c"}
 YES_WORDS = {"y", "yes"}
-
-
-class Practice(Protocol):
-    """Runs docker commands and checks practice steps against the engine
-    (tutor.practice.session.PracticeSession)."""
-
-    def run_command(self, line: str, lesson_id: str | None, step: CommandStep | None) -> Outcome:
-        """Run what the learner typed; for a practice step, passed when it now passes."""
-
-    def check_step(self, lesson_id: str, step: CommandStep) -> bool:
-        """Check the step against the engine without running anything."""
-
-    def enter_step(self, lesson_id: str, step: CommandStep) -> dict[str, str]:
-        """Prepare what the step needs (fixtures); returns its template values."""
-
-    def leave_step(self, lesson_id: str, step: CommandStep) -> None:
-        """Clean up what the step set up."""
-
-    def values_for(self, step: CommandStep) -> dict[str, str]:
-        """The template values of the step: as chosen and recorded, else the defaults."""
-
-    workspace: Path  # the current lesson's directory, where commands run
-    environ: Mapping[str, str]
-
-    def begin_lesson(self, lesson: Lesson, record: LessonRecord) -> None:
-        """A lesson opens: its workspace, its vars' values and its resources live in record."""
-
-    def created_in_lesson(self) -> list[dict[str, str]]:
-        """What the learner created in this lesson that still exists."""
-
-    def remove_created(self, items: list[dict[str, str]]) -> list[str]:
-        """Remove those resources; returns what was removed."""
-
-    def status(self) -> str:
-        """A few words about the engine for the toolbar."""
-
-    def known_names(self, kind: str) -> list[str]:
-        """Container names ("container") or image tags ("image") for completion."""
 
 
 class Conversation:
@@ -112,9 +69,12 @@ class Conversation:
             return None
         return self.lesson.steps[self.index]
 
-    def _record(self, step: Step):
+    def record_of(self, step: Step) -> StepRecord:
         assert self.lesson is not None
         return self.progress.lesson(self.lesson.id).step(step.id)
+
+    def lesson_record(self, lesson: Lesson) -> LessonRecord:
+        return self.progress.lesson(lesson.id)
 
     def _first_unfinished(self, lesson: Lesson) -> int:
         record = self.progress.lessons.get(lesson.id)
@@ -156,7 +116,7 @@ class Conversation:
         show.say(self.console, "Hi! I'm your Docker tutor. We'll go through short lessons; "
                  "I explain, ask questions and, in practice steps, check what you do "
                  "against a real Docker engine.", "tutor.heading")
-        show.lesson_table(self.console, self.course, self.progress)
+        tables.lesson_table(self.console, self.course, self.progress)
         upcoming = self.next_lesson()
         if upcoming:
             show.say(self.console, f"Press Enter to start “{upcoming.title}”, "
@@ -174,29 +134,52 @@ class Conversation:
     def show_step(self) -> None:
         if self.lesson is None:
             return
+        step = self.lesson.steps[self.index]
+        show.step_header(self.console, f"{self.lesson.title} · step {self.index + 1}/"
+                                       f"{len(self.lesson.steps)}")
+        values = step.prepare(self)
+        step.render(self.console, lambda text: render_template(text, values)
+                    if "{{" in text else text)
+        step.after_show(self)
+
+    def _render(self, text: str) -> str:
+        """Fill the current step's {{ placeholders }} with this run's values."""
         step = self.step
-        values: dict[str, str] = {}
-        show.step_header(self.console, self.lesson, self.index)
-        if isinstance(step, CommandStep) and self.practice is not None:
-            # Setup first: the task text names what it created ({{ web }}), and what setup
-            # has to say (an engine that does not answer) belongs under this step's header.
-            values = self.practice.enter_step(self.lesson.id, step)
-            self.save()  # the lesson's chosen ports and names are part of progress
-        elif self.practice is not None:
-            values = self.practice.values_for(step)  # {{ workspace }} and the lesson's vars
-        show.show_step_body(self.console, self.lesson, self.index, values)
-        if isinstance(step, CleanupStep):
-            self.offer_cleanup()
+        if step is None or "{{" not in text:
+            return text
+        return render_template(text, self.template_values(step))
+
+    # -- the step host: what steps ask of the conversation -----------------------
+
+    def template_values(self, step: Step) -> dict[str, str]:
+        return self.practice.values_for(step) if self.practice is not None else {}
+
+    def enter_practice(self, step: CommandStep) -> dict[str, str]:
+        if self.practice is None or self.lesson is None:
+            return {}
+        values = self.practice.enter_step(self.lesson.id, step)
+        self.save()  # the lesson's chosen ports and names are part of progress
+        return values
+
+    def leave_practice(self, step: CommandStep) -> None:
+        if self.practice is not None and self.lesson is not None:
+            self.practice.leave_step(self.lesson.id, step)
+
+    def check_practice(self, step: CommandStep) -> bool:
+        if self.practice is None:
+            show.say(self.console, "Checking against the engine is not available in this "
+                     "session.", "tutor.warning")
+            return False
+        return self.practice.check_step(self.lesson.id if self.lesson else "", step)
 
     def offer_cleanup(self, advance_after: bool = True) -> None:
         """List what the learner created in this lesson and offer to remove it."""
-        from tutor.practice.inventory import describe
-
         if self.practice is None or self.lesson is None:
             show.say(self.console, "Nothing to clean up without the engine.", "tutor.muted")
             return
+        practice = self.practice
         try:
-            items = self.practice.created_in_lesson()
+            items = practice.created_in_lesson()
         except Exception as error:  # engine gone: say so, keep the list for later
             show.say(self.console, f"Cannot list this lesson's resources: {error}",
                      "tutor.warning")
@@ -205,33 +188,25 @@ class Conversation:
             show.say(self.console, "Nothing from this lesson is left to clean up.", "tutor.muted")
             return
         show.say(self.console, "You created these in this lesson:", "tutor.heading")
-        show.bullets(self.console, [describe(item) for item in items])
+        show.bullets(self.console, [describe_created(item) for item in items])
+        cleanup_step = self.step if advance_after else None
 
         def remove() -> None:
-            removed = self.practice.remove_created(items)
+            removed = practice.remove_created(items)
             self.save()
             if removed:
                 show.say(self.console, "Removed: " + ", ".join(removed) + ".", "tutor.done")
-            if advance_after and isinstance(self.step, CleanupStep):
+            if cleanup_step is not None and self.step is cleanup_step:
                 self.advance()
 
         self.confirm(f"Remove {'it' if len(items) == 1 else f'all {len(items)}'}? "
                      "(answering no keeps them; press Enter afterwards to go on)", remove)
 
-    def _render(self, text: str) -> str:
-        """Fill a practice step's {{ placeholders }} with this run's values."""
-        step = self.step
-        if step is None or self.practice is None or "{{" not in text:
-            return text
-        from tutor.course.placeholders import render_template
-
-        return render_template(text, self.practice.values_for(step))
-
     # -- input ------------------------------------------------------------------
 
     def handle(self, line: str) -> None:
         if self._pending is not None:
-            question, action = self._pending
+            _question, action = self._pending
             self._pending = None
             if line.strip().lower() in YES_WORDS:
                 action()
@@ -240,19 +215,15 @@ class Conversation:
             return
         text = line.strip()
         if text.startswith("/"):
-            from tutor.repl.commands import dispatch
-
             dispatch(self, text)
             return
-        # On a question, "docker build" is an answer; elsewhere it is a command to run.
-        if text.split(maxsplit=1)[:1] == ["docker"] and not self._asks_for_answer():
+        # On a free-text question "docker build" is an answer; elsewhere it runs.
+        step = self.step
+        takes_docker = step is not None and step.takes_docker_answers
+        if text.split(maxsplit=1)[:1] == ["docker"] and not takes_docker:
             self.run_docker(line)
             return
         self.answer(text)
-
-    def _asks_for_answer(self) -> bool:
-        # Only a free-text answer can start with "docker"; choices are letters.
-        return isinstance(self.step, TextStep)
 
     def confirm(self, question: str, action: Callable[[], None]) -> None:
         """Ask a yes/no question; the learner's next line answers it."""
@@ -277,26 +248,17 @@ class Conversation:
             show.say(self.console, "No lesson is running. Press Enter to start the next one, "
                      "or /lessons to choose.")
             return
-        if isinstance(step, (SayStep, CleanupStep)):
+        if not step.is_question:
             if text.lower() in CONTINUE_WORDS:
                 self.advance()
             else:
-                show.say(self.console, "This step has no question: press Enter to go on "
-                         "(or /help for commands).", "tutor.muted")
+                show.unclear(self.console, step.judge(text).feedback)
             return
-        if isinstance(step, CommandStep):
-            if not text:
-                show.say(self.console, "Type a docker command (it starts with `docker`), "
-                         "/check if you did it elsewhere, or /hint.", "tutor.muted")
-            else:
-                show.say(self.console, "This step wants a docker command: start the line with "
-                         "`docker`. /hint gives a clue.", "tutor.muted")
-            return
-        verdict = check_choice(step, text) if isinstance(step, ChoiceStep) else check_text(step, text)
-        record = self._record(step)
+        verdict = step.judge(text)
         if verdict.unclear:
             show.unclear(self.console, verdict.feedback)
             return
+        record = self.record_of(step)
         if verdict.correct:
             record.status = PASSED
             show.correct(self.console, self._render(step.explanation))
@@ -304,14 +266,15 @@ class Conversation:
             return
         record.attempts += 1
         self.save()
-        show.wrong(self.console, verdict.feedback, len(step.hints) - min(record.hints, len(step.hints)))
+        show.wrong(self.console, verdict.feedback,
+                   len(step.hints) - min(record.hints, len(step.hints)))
 
     def run_docker(self, line: str) -> None:
-        step = self.step if isinstance(self.step, CommandStep) else None
         if self.practice is None:
             show.say(self.console, "Running docker commands is not available in this session.",
                      "tutor.warning")
             return
+        step = self.step.practice_task() if self.step is not None else None
         lesson_id = self.lesson.id if self.lesson else None
         self.apply_outcome(self.practice.run_command(line, lesson_id, step), step)
 
@@ -322,18 +285,28 @@ class Conversation:
             return
         # The learner may have moved on while a confirmation was pending.
         if step is not None and outcome.passed and self.step is step:
-            self.pass_command_step(step)
+            self.pass_practice_step(step)
 
-    def pass_command_step(self, step: CommandStep) -> None:
-        self._record(step).status = PASSED
+    def recheck(self) -> None:
+        """/check: judge the current step against the engine again."""
+        step = self.step
+        result = step.recheck(self) if step is not None else None
+        if result is None:
+            show.say(self.console, "/check verifies practice steps against the engine; "
+                     "this step is not one.", "tutor.muted")
+        elif result and step is not None:
+            self.pass_practice_step(step)
+
+    def pass_practice_step(self, step: Step) -> None:
+        self.record_of(step).status = PASSED
         show.correct(self.console, self._render(step.explanation))
         self.leave_step()
         self.advance()
 
     def leave_step(self) -> None:
         step = self.step
-        if isinstance(step, CommandStep) and self.practice is not None and self.lesson:
-            self.practice.leave_step(self.lesson.id, step)
+        if step is not None:
+            step.leave(self)
 
     # -- moving through a lesson ----------------------------------------------
 
@@ -354,24 +327,60 @@ class Conversation:
         ]
         if missing:
             titles = ", ".join(
-                (self.course.lesson(r).title if self.course.lesson(r) else r) for r in missing
+                (found.title if (found := self.course.lesson(r)) else r) for r in missing
             )
             show.say(self.console, f"This lesson builds on: {titles}. Fine to go ahead; "
                      "/lessons lists them.", "tutor.muted")
         self.save()
         self.show_step()
 
+    def close_lesson(self) -> None:
+        """Leave the open lesson without finishing it (its progress stays)."""
+        self.leave_step()
+        self.lesson = None
+        self.index = 0
+
+    def forget_lesson(self, lesson: Lesson) -> None:
+        """Forget the learner's progress in one lesson."""
+        if self.lesson is not None and self.lesson.id == lesson.id:
+            self.close_lesson()
+        self.progress.lessons.pop(lesson.id, None)
+        self.save()
+
+    def forget_everything(self) -> None:
+        """Forget all progress: a fresh start."""
+        self.close_lesson()
+        self.progress = Progress()
+        self.save()
+
     def advance(self) -> None:
         assert self.lesson is not None
-        step = self.step
-        if isinstance(step, (SayStep, CleanupStep)):
-            self._record(step).status = PASSED
+        step = self.lesson.steps[self.index]
+        if not step.is_question:
+            self.record_of(step).status = PASSED
         if self.index + 1 < len(self.lesson.steps):
             self.index += 1
             self.save()
             self.show_step()
             return
         self.complete_lesson()
+
+    def move_on(self) -> None:
+        """/next: leave a finished (or non-question) step for the next one."""
+        step = self.step
+        if step is None:
+            upcoming = self.next_lesson()
+            if upcoming is None:
+                show.say(self.console, "Every lesson is done. /start <lesson> revisits one.")
+                return
+            self.start_lesson(upcoming)
+            return
+        if step.is_question and not self.record_of(step).status:
+            show.say(self.console, f"{step.pending_action} first, or /skip to move on "
+                     "without it.", "tutor.muted")
+            return
+        self.leave_step()
+        self.advance()
 
     def go_back(self) -> None:
         if self.lesson is None:
@@ -390,7 +399,7 @@ class Conversation:
         if step is None:
             show.say(self.console, "No lesson is running.", "tutor.muted")
             return
-        record = self._record(step)
+        record = self.record_of(step)
         if step.is_question and record.status != PASSED:
             record.status = SKIPPED
             show.say(self.console, "Skipped. You can come back with /back, and /progress "
@@ -428,7 +437,7 @@ class Conversation:
             show.say(self.console, "No question is waiting, so no hint is needed: "
                      "press Enter to go on.", "tutor.muted")
             return
-        record = self._record(step)
+        record = self.record_of(step)
         if record.hints >= len(step.hints):
             show.say(self.console, "No more hints for this step. /explain shows the "
                      "explanation; /skip moves on.", "tutor.muted")
@@ -444,7 +453,7 @@ class Conversation:
             show.say(self.console, "Nothing to explain here: this step is an explanation "
                      "already. Press Enter to go on.", "tutor.muted")
             return
-        record = self._record(step)
+        record = self.record_of(step)
         if record.status != PASSED:
             record.revealed = True
             self.save()
@@ -465,4 +474,3 @@ class Conversation:
         else:
             show.say(self.console, f"Progress could NOT be saved to {self.store.path}; "
                      "see the message above. See you next time!", "tutor.error")
-

@@ -21,10 +21,10 @@ def make_toolbar(conversation: Conversation) -> Callable[[], StyleAndTextTuples]
             parts.append(("", " no lesson open"))
         if conversation.practice is not None:
             engine = conversation.practice.status()
-            style = ("class:bottom-toolbar.engine-ok" if engine.startswith("engine ok")
+            style = ("class:bottom-toolbar.engine-ok" if engine.ok
                      else "class:bottom-toolbar.engine-down")
             parts.append(("", "  │  "))
-            parts.append((style, engine))
+            parts.append((style, engine.text))
         parts.append(("class:bottom-toolbar.key", "  │  /help  Ctrl-D quits "))
         return parts
 

@@ -1,41 +1,22 @@
-"""The ``command`` step type: a practice task checked against the engine.
-
-See docs/checks.md for the fields. Importing this module registers the step type.
-"""
+"""Fields of practice steps that lessons share: vars, setup, and the attempts
+selftest plays (solution, alternatives, wrong). See docs/checks.md."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Mapping, Union
+from typing import Any, Mapping
 
-from tutor.schema.fields import MISSING, Fields, describe_type, each_item
-from tutor.course.model import CommandStep
-from tutor.course.steps import register_step_type
-
-VAR_FORMS = ("free_name", "free_port", "value", "engine_fact")
-ENGINE_FACTS = ("kernel", "os", "architecture", "version")
-SETUP_FORMS = ("pull", "container", "image", "file")
-CONTAINER_STATES = ("running", "exited", "created")
-BUILTIN_WORKSPACE = "workspace"
-
-
-@dataclass(frozen=True)
-class VarSpec:
-    name: str
-    form: str  # one of VAR_FORMS
-    default: str
-
-
-@dataclass(frozen=True)
-class SetupAction:
-    form: str  # one of SETUP_FORMS
-    spec: Any  # the image ref for pull; a plain dict for the others
-
-
-@dataclass(frozen=True)
-class WrongAttempt:
-    commands: tuple[Any, ...]  # PlayAction: a docker command or a WriteFile
-    reason: str
+from tutor.course.practice_spec import (
+    CONTAINER_STATES,
+    ENGINE_FACTS,
+    SETUP_FORMS,
+    VAR_FORMS,
+    PlayAction,
+    SetupAction,
+    VarSpec,
+    WriteFile,
+)
+from tutor.schema.fields import MISSING, Fields, describe_type
+from tutor.schema.location import Where
 
 
 def _plain(value: Any) -> Any:
@@ -83,7 +64,7 @@ def parse_vars(fields: Fields) -> tuple[VarSpec, ...]:
     return tuple(specs)
 
 
-def _parse_setup(fields: Fields) -> tuple[SetupAction, ...]:
+def parse_setup(fields: Fields) -> tuple[SetupAction, ...]:
     actions = []
     for item, where, line in fields.mappings("setup", required=False):
         entry = Fields(item, where, fields.problems, line)
@@ -138,21 +119,7 @@ def _check_setup_mapping(entry: Fields, form: str, spec: Any) -> None:
     sub.finish()
 
 
-@dataclass(frozen=True)
-class WriteFile:
-    """A selftest action: write a file in the workspace, as a learner would in an editor."""
-
-    path: str
-    content: str
-
-    def texts(self) -> tuple[str, ...]:
-        return (self.path, self.content)
-
-
-PlayAction = Union[str, WriteFile]
-
-
-def _play_action(fields: Fields, item: Any, where, line: int | None) -> PlayAction | None:
+def _play_action(fields: Fields, item: Any, where: Where, line: int | None) -> PlayAction | None:
     """One entry of solution/alternatives/wrong: a docker command or {write, content}."""
     if isinstance(item, str) and item.strip():
         return item.strip()
@@ -171,7 +138,7 @@ def _play_action(fields: Fields, item: Any, where, line: int | None) -> PlayActi
     return None
 
 
-def _play_list(fields: Fields, value: Any, where, line: int | None) -> tuple[PlayAction, ...]:
+def play_list(fields: Fields, value: Any, where: Where, line: int | None) -> tuple[PlayAction, ...]:
     if isinstance(value, (str, dict)):
         value = [value]
     if not isinstance(value, list) or not value:
@@ -186,7 +153,7 @@ def _play_list(fields: Fields, value: Any, where, line: int | None) -> tuple[Pla
     return tuple(actions)
 
 
-def _play_lists(fields: Fields, name: str) -> tuple[tuple[PlayAction, ...], ...]:
+def play_lists(fields: Fields, name: str) -> tuple[tuple[PlayAction, ...], ...]:
     value = fields.raw(name)
     if value is MISSING:
         return ()
@@ -196,83 +163,7 @@ def _play_lists(fields: Fields, name: str) -> tuple[tuple[PlayAction, ...], ...]
     result = []
     for index, item in enumerate(value):
         line = value.line_of(index) if hasattr(value, "line_of") else fields.line_of(name)
-        actions = _play_list(fields, item, fields.where.at_field(name).at_item(index), line)
+        actions = play_list(fields, item, fields.where.at_field(name).at_item(index), line)
         if actions:
             result.append(actions)
     return tuple(result)
-
-
-def action_texts(actions) -> list[str]:
-    texts: list[str] = []
-    for action in actions:
-        texts.extend(action.texts() if isinstance(action, WriteFile) else (action,))
-    return texts
-
-
-def parse_command(fields: Fields, step_id: str) -> CommandStep | None:
-    from tutor.checks import parse_check
-
-    before = len(fields.problems)
-    task = fields.text("task")
-    hints = fields.text_list("hints", required=True, min_items=1)
-    explanation = fields.text("explanation")
-    variables = parse_vars(fields)
-    setup = _parse_setup(fields)
-    # A setup resource's `as` name is a variable too: its real (unique) name.
-    # Visible in a step: the lesson's vars, the step's own, every setup resource's
-    # `as` name, and `workspace` (the lesson's directory, an absolute path).
-    declared = fields.declared | {BUILTIN_WORKSPACE} | {var.name for var in variables} | {
-        action.spec["as"] for action in setup if isinstance(action.spec, dict) and "as" in action.spec
-    }
-    check_value = fields.raw("check", required=True)
-    check = None
-    if check_value is not MISSING:
-        check = parse_check(check_value, fields.where.at_field("check"), fields.problems,
-                            fields.line_of("check"), declared)
-    solution_value = fields.raw("solution", required=True)
-    solution = (_play_list(fields, solution_value, fields.where.at_field("solution"),
-                           fields.line_of("solution"))
-                if solution_value is not MISSING else ())
-    alternatives = _play_lists(fields, "alternatives")
-
-    def parse_wrong(entry: Fields) -> WrongAttempt | None:
-        value = entry.raw("commands", required=True)
-        commands = (_play_list(entry, value, entry.where.at_field("commands"),
-                               entry.line_of("commands")) if value is not MISSING else ())
-        reason = entry.text("reason")
-        return WrongAttempt(commands, reason) if commands and reason else None
-
-    wrong = each_item(fields, "wrong", parse_wrong, required=False)
-    report_undeclared(
-        fields,
-        (task or "", *hints, explanation or "", *action_texts(solution),
-         *(t for alt in alternatives for t in action_texts(alt)),
-         *(t for attempt in wrong for t in action_texts(attempt.commands))),
-        declared, "no var '{name}' is declared in 'vars'")
-    if len(fields.problems) != before or check is None or task is None or explanation is None:
-        return None
-    return CommandStep(
-        id=step_id,
-        task=task,
-        check=check,
-        hints=hints,
-        explanation=explanation,
-        setup=setup,
-        solution=solution,
-        wrong_attempts=tuple(wrong),
-        alternatives=alternatives,
-        variables=variables,
-    )
-
-
-def report_undeclared(fields: Fields, texts, declared: set[str], why: str) -> None:
-    """One problem per {{ name }} the texts use that is not declared; ``why`` says
-    what is missing (it may mention ``{name}``)."""
-    from tutor.checks import template_names
-
-    used = set().union(*(template_names(text) for text in texts))
-    for name in sorted(used - declared):
-        fields.problem(f"uses {{{{ {name} }}}} but {why.format(name=name)}", fields.line_of())
-
-
-register_step_type("command", parse_command)

@@ -1,0 +1,155 @@
+"""The course as the tutor sees it once lesson files are validated.
+
+Everything here is immutable: a loaded course never changes while the tutor runs.
+The step types themselves (say, choice, text, command, cleanup) live in
+``tutor.steps``, one module each, with how they are parsed, shown and answered;
+here is what every step shares and what the rest of the tutor may ask of one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, ClassVar, Protocol
+
+from tutor.course.practice_spec import VarSpec
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from tutor.schema.location import LessonProblem
+    from tutor.steps.command import CommandStep
+
+# Fills a text's {{ placeholders }} with this run's values.
+Fill = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How a question step judged a line the learner typed."""
+
+    correct: bool
+    # Why a wrong answer is wrong (from the lesson), or how to answer when the
+    # input was not understood.
+    feedback: tuple[str, ...] = ()
+    # The input was not an answer at all (letter "z" of four choices): it does not
+    # count as an attempt.
+    unclear: bool = False
+
+
+class StepHost(Protocol):
+    """What a step may ask of the conversation that shows it."""
+
+    console: Console
+
+    def template_values(self, step: Step) -> dict[str, str]:
+        """{{ workspace }} and the lesson's vars, as chosen for this learner."""
+
+    def enter_practice(self, step: CommandStep) -> dict[str, str]:
+        """Set up a practice step (fixtures, vars); returns its template values."""
+
+    def leave_practice(self, step: CommandStep) -> None:
+        """Remove what the practice step set up."""
+
+    def check_practice(self, step: CommandStep) -> bool:
+        """Judge a practice step against the engine; True when it passes."""
+
+    def offer_cleanup(self) -> None:
+        """List what the learner created in this lesson and offer to remove it."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Step:
+    """One step of a lesson; subclasses in ``tutor.steps`` add their fields and behaviour."""
+
+    id: str
+    hints: tuple[str, ...] = ()
+    explanation: str = ""
+    # Topics a question is about (quiz rounds by topic); empty for most steps.
+    topics: tuple[str, ...] = ()
+
+    kind: ClassVar[str] = ""
+    is_question: ClassVar[bool] = False
+    # A free-text answer may begin with "docker"; on other steps such a line runs.
+    takes_docker_answers: ClassVar[bool] = False
+    # What /next asks for before moving on from an unanswered step.
+    pending_action: ClassVar[str] = "Answer the question"
+
+    def texts(self) -> tuple[str, ...]:
+        """Everything the author wrote that a learner reads (placeholders, search)."""
+        return (*self.hints, self.explanation)
+
+    def declared_names(self) -> frozenset[str]:
+        """Placeholder names the step itself declares (its vars, its fixtures)."""
+        return frozenset(var.name for var in self.own_vars())
+
+    def own_vars(self) -> tuple[VarSpec, ...]:
+        """The step's own template variables (chosen when it starts)."""
+        return ()
+
+    def render(self, console: Console, fill: Fill) -> None:
+        """Show the step's body (the header is the conversation's)."""
+        raise NotImplementedError
+
+    def judge(self, answer: str) -> Verdict:
+        """Judge a line typed on this step (question steps only)."""
+        return Verdict(False, ("This step has no question: press Enter to go on "
+                               "(or /help for commands).",), unclear=True)
+
+    def practice_task(self) -> CommandStep | None:
+        """The step as a practice task that docker commands work on, if it is one."""
+        return None
+
+    # -- hooks: what happens around the step, through the host -------------------------
+
+    def prepare(self, host: StepHost) -> dict[str, str]:
+        """Before the step is shown; returns the values its text is filled with."""
+        return host.template_values(self)
+
+    def after_show(self, host: StepHost) -> None:
+        """After the step is shown."""
+
+    def leave(self, host: StepHost) -> None:
+        """When the learner moves away from the step."""
+
+    def recheck(self, host: StepHost) -> bool | None:
+        """/check: True when it now passes; None when the step has nothing to check."""
+        return None
+
+
+@dataclass(frozen=True)
+class Lesson:
+    id: str
+    title: str
+    summary: str
+    steps: tuple[Step, ...]
+    requires: tuple[str, ...] = ()
+    needs_engine: bool = False
+    source: Path | None = None
+    requires_lines: tuple[int, ...] = ()  # where each `requires` entry is, for messages
+    # Lesson-wide template variables, chosen once per lesson and kept in progress, for
+    # resources that live across steps (a registry port).
+    variables: tuple[VarSpec, ...] = ()
+
+    def step_index(self, step_id: str) -> int | None:
+        for index, step in enumerate(self.steps):
+            if step.id == step_id:
+                return index
+        return None
+
+    @property
+    def question_count(self) -> int:
+        return sum(1 for step in self.steps if step.is_question)
+
+
+@dataclass(frozen=True)
+class Course:
+    title: str
+    lessons: tuple[Lesson, ...]
+    problems: tuple[LessonProblem, ...] = ()  # for files that failed to load
+
+    def lesson(self, lesson_id: str) -> Lesson | None:
+        for lesson in self.lessons:
+            if lesson.id == lesson_id:
+                return lesson
+        return None

@@ -1,0 +1,78 @@
+"""What the learner's own commands created in a lesson, kept in the lesson record for
+its cleanup step and for deciding which removals need a question."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+from tutor.practice.protocol import describe_created
+
+if TYPE_CHECKING:
+    import docker
+
+    from tutor.practice.place import LessonPlace
+
+
+class CreatedTracker:
+    def __init__(self, place: LessonPlace) -> None:
+        self.place = place
+
+    @property
+    def items(self) -> list[dict[str, str]]:
+        return self.place.record.created
+
+    def remember(self, items: list[dict[str, str]]) -> None:
+        known = {(i.get("kind"), i.get("id") or i.get("ref")) for i in self.items}
+        for item in items:
+            if (item["kind"], item.get("id") or item.get("ref")) not in known:
+                self.items.append(item)
+
+    def made(self, kind: str, target: str) -> bool:
+        """True for a container or tag the learner's own commands made in this lesson."""
+        for item in self.items:
+            if kind == "containers" and item.get("kind") == "container" and (
+                    target == item.get("name") or (len(target) >= 12
+                                                   and item.get("id", "").startswith(target))):
+                return True
+            if kind == "images" and item.get("kind") == "image":
+                wanted = target if ":" in target.rsplit("/", 1)[-1] else f"{target}:latest"
+                if wanted == item.get("ref"):
+                    return True
+        return False
+
+    def still_there(self, api: docker.APIClient) -> list[dict[str, str]]:
+        import docker.errors  # the SDK loads after the first prompt, when practice starts
+
+        present = []
+        for item in self.items:
+            try:
+                if item["kind"] == "container":
+                    api.inspect_container(item["id"])
+                else:
+                    api.inspect_image(item["ref"])
+            except docker.errors.NotFound:
+                continue
+            present.append(item)
+        return present
+
+    def remove(self, api: docker.APIClient, items: list[dict[str, str]],
+               warn: Callable[[str], None]) -> list[str]:
+        """Remove the given resources, containers first; returns what was removed."""
+        import docker.errors
+
+        removed = []
+        ordered = sorted(items, key=lambda item: item["kind"] != "container")
+        for item in ordered:
+            try:
+                if item["kind"] == "container":
+                    api.remove_container(item["id"], force=True, v=True)
+                else:
+                    api.remove_image(item["ref"])
+            except docker.errors.NotFound:
+                pass
+            except docker.errors.APIError as error:
+                warn(f"Could not remove {describe_created(item)}: {error.explanation or error}")
+                continue
+            removed.append(describe_created(item))
+        self.items[:] = [i for i in self.items if i not in ordered]
+        return removed

@@ -1,0 +1,84 @@
+"""What the conversation may ask of the practice side, and the values it gets back.
+
+Both sides import this module: ``tutor.practice.session.PracticeSession``
+implements :class:`Practice`; the REPL uses it and nothing else of the practice
+package, so a conversation can run with a fake practice, or none (concept
+lessons and quizzes need no engine).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Mapping, Protocol
+
+if TYPE_CHECKING:
+    from tutor.course.lesson import Lesson, Step
+    from tutor.progress import LessonRecord
+    from tutor.steps.command import CommandStep
+
+
+@dataclass
+class Outcome:
+    """What running a command led to."""
+
+    passed: bool = False
+    # Set when the command needs a yes before it runs: (question, what to do on yes).
+    confirm: tuple[str, Callable[[], Outcome]] | None = None
+
+
+@dataclass(frozen=True)
+class EngineLine:
+    """The engine's state for the toolbar: a few words, and whether it answers
+    (None while the first probe is under way)."""
+
+    text: str
+    ok: bool | None
+
+
+def describe_created(item: Mapping[str, str]) -> str:
+    """``container web`` / ``image hello:1``: a resource the learner created, in words."""
+    if item.get("kind") == "container":
+        return f"container {item.get('name') or item.get('id', '')[:12]}"
+    return f"image {item.get('ref')}"
+
+
+class Practice(Protocol):
+    """Runs docker commands and judges practice steps against the engine."""
+
+    @property
+    def workspace(self) -> Path:
+        """The current lesson's directory, where commands run."""
+
+    def begin_lesson(self, lesson: Lesson, record: LessonRecord) -> None:
+        """A lesson opens: its workspace, its vars' values and its resources live in record."""
+
+    def run_command(self, line: str, lesson_id: str | None, step: CommandStep | None) -> Outcome:
+        """Run what the learner typed; for a practice step, passed when it now passes."""
+
+    def check_step(self, lesson_id: str, step: CommandStep) -> bool:
+        """Judge the step against the engine without running anything."""
+
+    def enter_step(self, lesson_id: str, step: CommandStep) -> dict[str, str]:
+        """Prepare what the step needs (fixtures); returns its template values."""
+
+    def leave_step(self, lesson_id: str, step: CommandStep) -> None:
+        """Remove what the step set up."""
+
+    def values_for(self, step: Step) -> dict[str, str]:
+        """The template values of a step: as chosen and recorded, else the defaults."""
+
+    def created_in_lesson(self) -> list[dict[str, str]]:
+        """What the learner created in this lesson that still exists."""
+
+    def remove_created(self, items: list[dict[str, str]]) -> list[str]:
+        """Remove those resources; returns what was removed, in words."""
+
+    def edit(self, name: str) -> None:
+        """Open a file of the lesson's workspace in the learner's editor."""
+
+    def status(self) -> EngineLine:
+        """The engine's state for the toolbar; never waits on the engine."""
+
+    def known_names(self, kind: str) -> list[str]:
+        """Container names ("container") or image tags ("image") for completion."""

@@ -1,0 +1,45 @@
+"""A practice step's template values: {{ workspace }}, the lesson's vars and the step's
+own, chosen once (around what exists on the engine) and kept in the lesson record."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tutor.course.practice_spec import BUILTIN_WORKSPACE
+from tutor.practice.variables import choose_values
+
+if TYPE_CHECKING:
+    import docker
+
+    from tutor.course.lesson import Step
+    from tutor.practice.place import LessonPlace
+
+
+def step_key(step: Step, name: str) -> str:
+    """Where a step's own var is kept in the lesson record."""
+    return f"{step.id}.{name}"
+
+
+def recorded_values(place: LessonPlace, step: Step | None) -> dict[str, str]:
+    """The workspace, then the lesson's and the step's vars as recorded (or defaults)."""
+    values = {BUILTIN_WORKSPACE: str(place.workspace)}
+    for spec in (place.lesson.variables if place.lesson else ()):
+        values[spec.name] = place.record.values.get(spec.name, spec.default)
+    for spec in (step.own_vars() if step is not None else ()):
+        values[spec.name] = place.record.values.get(step_key(step, spec.name), spec.default)
+    return values
+
+
+def choose_missing(api: docker.APIClient, place: LessonPlace, step: Step) -> None:
+    """Choose the vars not chosen yet and record them: the lesson's once per lesson (later
+    steps reuse the same port), the step's as "step.var" (a restart asks for the same
+    name and port as before, not "web-2")."""
+    record = place.record
+    lesson_specs = place.lesson.variables if place.lesson else ()
+    missing = [spec for spec in lesson_specs if spec.name not in record.values]
+    if missing:
+        record.values.update(choose_values(api, missing))
+    own = [spec for spec in step.own_vars() if step_key(step, spec.name) not in record.values]
+    if own:
+        record.values.update({step_key(step, name): value
+                              for name, value in choose_values(api, own).items()})

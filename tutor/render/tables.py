@@ -1,0 +1,72 @@
+"""Tables of lessons and progress."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from tutor.render.blocks import INDENT, say
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from tutor.course.lesson import Course, Lesson
+    from tutor.progress import Progress
+
+
+def lesson_table(console: Console, course: Course, progress: Progress) -> None:
+    table = Table(title=course.title, title_justify="left", show_edge=False, pad_edge=False)
+    table.add_column("#", justify="right", style="tutor.muted")
+    table.add_column("lesson")
+    table.add_column("id", style="tutor.command")
+    table.add_column("status")
+    for number, lesson in enumerate(course.lessons, start=1):
+        table.add_row(str(number), lesson.title, lesson.id, _status(lesson, progress))
+    console.print(Padding(table, INDENT))
+
+
+def _status(lesson: Lesson, progress: Progress) -> Text:
+    record = progress.lessons.get(lesson.id)
+    if record and record.completed:
+        return Text("✔ done", style="tutor.done")
+    finished = sum(1 for r in (record.steps.values() if record else ()) if r.status)
+    if progress.current_lesson == lesson.id or finished:
+        return Text(f"{finished}/{len(lesson.steps)} steps", style="tutor.hint")
+    note = " (needs engine)" if lesson.needs_engine else ""
+    return Text(f"not started{note}", style="tutor.todo")
+
+
+def progress_table(console: Console, course: Course, progress: Progress) -> None:
+    table = Table(show_edge=False, pad_edge=False)
+    table.add_column("lesson")
+    table.add_column("steps", justify="right")
+    table.add_column("questions right first time", justify="right")
+    table.add_column("hints", justify="right")
+    table.add_column("skipped", justify="right")
+    done_lessons = 0
+    for lesson in course.lessons:
+        record = progress.lessons.get(lesson.id)
+        steps = record.steps if record else {}
+        if record and record.completed:
+            done_lessons += 1
+        finished = sum(1 for s in lesson.steps if steps.get(s.id) and steps[s.id].status)
+        questions = [s for s in lesson.steps if s.is_question]
+        first_time = sum(
+            1 for s in questions
+            if (r := steps.get(s.id)) and r.status == "passed" and r.attempts == 0
+            and not r.revealed
+        )
+        hints = sum(r.hints for r in steps.values())
+        skipped = sum(1 for r in steps.values() if r.status == "skipped")
+        table.add_row(
+            Text(lesson.title, style="tutor.done" if record and record.completed else ""),
+            f"{finished}/{len(lesson.steps)}",
+            f"{first_time}/{len(questions)}",
+            str(hints),
+            str(skipped),
+        )
+    console.print(Padding(table, INDENT))
+    say(console, f"{done_lessons} of {len(course.lessons)} lessons complete.", "tutor.heading")

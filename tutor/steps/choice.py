@@ -1,0 +1,142 @@
+"""``choice``: a multiple-choice question, with one or several right answers."""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tutor.course.lesson import Fill, Step, Verdict
+from tutor.render import blocks
+from tutor.schema.fields import Fields, each_item
+from tutor.steps.question import question_parts
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+LABELS = string.ascii_lowercase
+
+
+@dataclass(frozen=True)
+class Choice:
+    text: str
+    correct: bool = False
+    feedback: str | None = None
+
+
+def label(index: int) -> str:
+    return LABELS[index]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChoiceStep(Step):
+    question: str
+    choices: tuple[Choice, ...]
+
+    kind = "choice"
+    is_question = True
+
+    @property
+    def correct_indexes(self) -> frozenset[int]:
+        return frozenset(i for i, choice in enumerate(self.choices) if choice.correct)
+
+    @property
+    def multiple(self) -> bool:
+        return len(self.correct_indexes) > 1
+
+    def texts(self) -> tuple[str, ...]:
+        return (self.question, *(c.text for c in self.choices),
+                *(c.feedback for c in self.choices if c.feedback), *super().texts())
+
+    def render(self, console: Console, fill: Fill) -> None:
+        blocks.markdown(console, fill(self.question))
+        blocks.choice_list(console, [(f"{label(index)})", fill(choice.text))
+                                     for index, choice in enumerate(self.choices)])
+        blocks.muted(console, "Choose all that apply: type the letters, e.g. 'a c'."
+                     if self.multiple else "Type the letter of your answer.")
+
+    def judge(self, answer: str) -> Verdict:
+        picked = parse_choice_answer(answer, len(self.choices))
+        if isinstance(picked, str):
+            return Verdict(False, (picked,), unclear=True)
+        return self.judge_picks(picked)
+
+    def judge_picks(self, picked: set[int]) -> Verdict:
+        correct = self.correct_indexes
+        if not self.multiple and len(picked) > 1:
+            return Verdict(False, ("Only one choice is right here: pick one letter.",),
+                           unclear=True)
+        if picked == correct:
+            return Verdict(True)
+        feedback = [f"({label(i)}) {self.choices[i].feedback}"
+                    for i in sorted(picked - correct) if self.choices[i].feedback]
+        if self.multiple:
+            missing = len(correct - picked)
+            wrong = len(picked - correct)
+            if wrong == 0 and missing:
+                feedback.append(
+                    f"Everything you picked is right, but {missing} more "
+                    f"{'choice is' if missing == 1 else 'choices are'} right too.")
+            elif wrong and not feedback:
+                feedback.append(f"{wrong} of your picks {'is' if wrong == 1 else 'are'} not right.")
+        return Verdict(False, tuple(feedback))
+
+    @classmethod
+    def parse(cls, fields: Fields, step_id: str) -> ChoiceStep | None:
+        question, hints, explanation = question_parts(fields)
+
+        def parse_one(choice: Fields) -> Choice | None:
+            text = choice.text("text")
+            correct = choice.boolean("correct", default=False)
+            feedback = choice.text("feedback", required=False)
+            if correct and feedback is not None:
+                choice.field_problem(
+                    "feedback",
+                    "belongs on wrong choices; say why a right one is right in 'explanation'")
+            return Choice(text, correct, feedback) if text is not None else None
+
+        items = fields.mappings("choices")
+        choices = each_item(fields, "choices", parse_one) if items else []
+        if items and len(items) < 2:
+            fields.field_problem("choices", f"needs at least 2 choices, found {len(items)}")
+        if len(choices) == len(items) and items and not any(c.correct for c in choices):
+            fields.field_problem("choices", "no choice is marked 'correct: true'")
+        if question is None or explanation is None or not hints or len(choices) != len(items):
+            return None
+        if len(choices) > len(LABELS):
+            fields.field_problem("choices", f"has {len(choices)} choices; at most "
+                                            f"{len(LABELS)} can be lettered")
+            return None
+        if len(choices) < 2 or not any(c.correct for c in choices):
+            return None
+        return cls(id=step_id, question=question, choices=tuple(choices), hints=hints,
+                   explanation=explanation)
+
+
+def parse_choice_answer(answer: str, count: int) -> set[int] | str:
+    """Letters (``a c``, ``a,c``, ``ac``) or numbers (``1 3``) to indexes, or a reason why not."""
+    cleaned = answer.strip().lower()
+    if not cleaned:
+        return "Type the letter of your answer."
+    words = [word for word in re.split(r"[\s,;/]+|\band\b", cleaned) if word]
+    indexes: set[int] = set()
+    valid_letters = LABELS[:count]
+    for word in words:
+        word = word.strip(".()")
+        if word.isdigit():
+            number = int(word)
+            if not 1 <= number <= count:
+                return f"There is no choice {number}; answer with {_range_text(count)}."
+            indexes.add(number - 1)
+        elif word and all(ch in valid_letters for ch in word):
+            indexes.update(LABELS.index(ch) for ch in word)
+        else:
+            return f"Answer with the letter of a choice: {_range_text(count)}."
+    if not indexes:
+        return f"Answer with the letter of a choice: {_range_text(count)}."
+    return indexes
+
+
+def _range_text(count: int) -> str:
+    return f"{LABELS[0]} to {LABELS[count - 1]}"

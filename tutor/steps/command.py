@@ -1,0 +1,121 @@
+"""``command``: a practice task, judged by the engine's state after the learner's
+docker commands (see docs/checks.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tutor.checks import Check, parse_check
+from tutor.course.lesson import Fill, Step, StepHost, Verdict
+from tutor.course.practice_spec import (
+    BUILTIN_WORKSPACE,
+    PlayAction,
+    SetupAction,
+    VarSpec,
+    WrongAttempt,
+    action_texts,
+)
+from tutor.render import blocks
+from tutor.schema.fields import MISSING, Fields, each_item
+from tutor.steps.practice_fields import parse_setup, parse_vars, play_list, play_lists
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+@dataclass(frozen=True, kw_only=True)
+class CommandStep(Step):
+    """A practice step: the learner types docker commands until the check passes."""
+
+    task: str
+    check: Check
+    setup: tuple[SetupAction, ...] = ()
+    solution: tuple[PlayAction, ...] = ()
+    wrong_attempts: tuple[WrongAttempt, ...] = ()
+    alternatives: tuple[tuple[PlayAction, ...], ...] = ()
+    variables: tuple[VarSpec, ...] = ()
+
+    kind = "command"
+    is_question = True
+    pending_action = "Do the task"
+
+    def texts(self) -> tuple[str, ...]:
+        return (self.task, *super().texts(), *action_texts(self.solution),
+                *(text for alternative in self.alternatives for text in action_texts(alternative)),
+                *(text for attempt in self.wrong_attempts for text in action_texts(attempt.commands)))
+
+    def declared_names(self) -> frozenset[str]:
+        return super().declared_names() | setup_names(self.setup)
+
+    def own_vars(self) -> tuple[VarSpec, ...]:
+        return self.variables
+
+    def render(self, console: Console, fill: Fill) -> None:
+        blocks.markdown(console, fill(self.task))
+        blocks.muted(console, "Type docker commands here; /check checks work done elsewhere "
+                              "(another terminal, /edit).")
+
+    def judge(self, answer: str) -> Verdict:
+        if not answer:
+            return Verdict(False, ("Type a docker command (it starts with `docker`), /check if "
+                                   "you did it elsewhere, or /hint.",), unclear=True)
+        return Verdict(False, ("This step wants a docker command: start the line with `docker`. "
+                               "/hint gives a clue.",), unclear=True)
+
+    def practice_task(self) -> CommandStep:
+        return self
+
+    def prepare(self, host: StepHost) -> dict[str, str]:
+        # Setup first: the task text names what it created ({{ web }}), and what setup has
+        # to say (an engine that does not answer) belongs under this step's header.
+        return host.enter_practice(self)
+
+    def leave(self, host: StepHost) -> None:
+        host.leave_practice(self)
+
+    def recheck(self, host: StepHost) -> bool | None:
+        return host.check_practice(self)
+
+    @classmethod
+    def parse(cls, fields: Fields, step_id: str) -> CommandStep | None:
+        before = len(fields.problems)
+        task = fields.text("task")
+        hints = fields.text_list("hints", required=True, min_items=1)
+        explanation = fields.text("explanation")
+        variables = parse_vars(fields)
+        setup = parse_setup(fields)
+        # Visible in a step: the lesson's vars, the step's own, every setup resource's
+        # `as` name (its real, unique name) and `workspace`.
+        declared = (fields.declared | {BUILTIN_WORKSPACE} | {var.name for var in variables}
+                    | setup_names(setup))
+        check_value = fields.raw("check", required=True)
+        check = None
+        if check_value is not MISSING:
+            check = parse_check(check_value, fields.where.at_field("check"), fields.problems,
+                                fields.line_of("check"), declared)
+        solution_value = fields.raw("solution", required=True)
+        solution = (play_list(fields, solution_value, fields.where.at_field("solution"),
+                              fields.line_of("solution"))
+                    if solution_value is not MISSING else ())
+        alternatives = play_lists(fields, "alternatives")
+
+        def parse_wrong(entry: Fields) -> WrongAttempt | None:
+            value = entry.raw("commands", required=True)
+            commands = (play_list(entry, value, entry.where.at_field("commands"),
+                                  entry.line_of("commands")) if value is not MISSING else ())
+            reason = entry.text("reason")
+            return WrongAttempt(commands, reason) if commands and reason else None
+
+        wrong = each_item(fields, "wrong", parse_wrong, required=False)
+        if len(fields.problems) != before or check is None or task is None or explanation is None:
+            return None
+        return cls(id=step_id, task=task, check=check, hints=hints, explanation=explanation,
+                   setup=setup, solution=solution, wrong_attempts=tuple(wrong),
+                   alternatives=alternatives, variables=variables)
+
+
+def setup_names(setup: tuple[SetupAction, ...]) -> set[str]:
+    """The ``as`` names of a step's setup resources."""
+    return {action.spec["as"] for action in setup
+            if isinstance(action.spec, dict) and "as" in action.spec}

@@ -1,0 +1,134 @@
+"""``text``: a question answered in words, matched against accepted forms."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tutor.course.lesson import Fill, Step, Verdict
+from tutor.render import blocks
+from tutor.schema.fields import MISSING, Fields, each_item
+from tutor.steps.question import question_parts
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+ANSWER_FORMS = ("exact", "ignore_case", "regex")
+
+
+@dataclass(frozen=True)
+class AnswerPattern:
+    """One accepted form of a free-text answer."""
+
+    kind: str  # "exact" | "ignore_case" | "regex"
+    values: tuple[str, ...]
+
+    def matches(self, answer: str) -> bool:
+        answer = answer.strip()
+        if self.kind == "exact":
+            return answer in self.values
+        # Learners often quote an answer the way the lesson shows it: `docker build`.
+        answer = unquote(answer)
+        if self.kind == "ignore_case":
+            folded = fold(answer)
+            return any(folded == fold(value) for value in self.values)
+        return any(
+            re.fullmatch(value, answer, flags=re.IGNORECASE) is not None for value in self.values
+        )
+
+
+def unquote(text: str) -> str:
+    for quote in ("`", '"', "'"):
+        if len(text) > 1 and text.startswith(quote) and text.endswith(quote):
+            return text[1:-1].strip()
+    return text
+
+
+def fold(text: str) -> str:
+    """Case-insensitive, whitespace-insensitive form used by ``ignore_case``."""
+    return " ".join(text.split()).casefold()
+
+
+@dataclass(frozen=True)
+class AnswerFeedback:
+    when: AnswerPattern
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TextStep(Step):
+    question: str
+    accept: tuple[AnswerPattern, ...]
+    feedback: tuple[AnswerFeedback, ...] = ()
+
+    kind = "text"
+    is_question = True
+    takes_docker_answers = True
+
+    def texts(self) -> tuple[str, ...]:
+        return (self.question, *(item.text for item in self.feedback), *super().texts())
+
+    def render(self, console: Console, fill: Fill) -> None:
+        blocks.markdown(console, fill(self.question))
+        blocks.muted(console, "Type your answer.")
+
+    def judge(self, answer: str) -> Verdict:
+        if not answer.strip():
+            return Verdict(False, ("Type your answer, or /hint for a clue.",), unclear=True)
+        if any(pattern.matches(answer) for pattern in self.accept):
+            return Verdict(True)
+        feedback = tuple(item.text for item in self.feedback if item.when.matches(answer))
+        return Verdict(False, feedback)
+
+    @classmethod
+    def parse(cls, fields: Fields, step_id: str) -> TextStep | None:
+        question, hints, explanation = question_parts(fields)
+        accept = each_item(fields, "accept", parse_answer_pattern)
+
+        def parse_feedback(entry: Fields) -> AnswerFeedback | None:
+            when_value = entry.raw("when", required=True)
+            text = entry.text("text")
+            if when_value is MISSING:
+                return None
+            when = Fields(when_value, entry.where.at_field("when"), entry.problems,
+                          entry.line_of("when"))
+            pattern = parse_answer_pattern(when) if when.ok else None
+            when.finish()
+            return AnswerFeedback(pattern, text) if pattern and text else None
+
+        feedback = each_item(fields, "feedback", parse_feedback, required=False)
+        if not fields.mappings("accept", required=False) and fields.has("accept"):
+            fields.field_problem("accept", "needs at least one accepted answer")
+        if question is None or explanation is None or not hints or not accept:
+            return None
+        return cls(id=step_id, question=question, accept=tuple(accept), hints=hints,
+                   explanation=explanation, feedback=tuple(feedback))
+
+
+def parse_answer_pattern(fields: Fields) -> AnswerPattern | None:
+    """One ``accept`` entry: exactly one of exact / ignore_case / regex."""
+    present = [form for form in ANSWER_FORMS if fields.has(form)]
+    if len(present) != 1:
+        fields.problem(
+            "needs exactly one of " + ", ".join(ANSWER_FORMS)
+            + (f" (found {', '.join(present)})" if present else ""),
+            fields.line_of(),
+        )
+        for form in ANSWER_FORMS:  # marked read, so a typo like "exakt" gets a suggestion
+            fields.read.add(form)
+        for form in present:
+            fields.raw(form)
+        return None
+    form = present[0]
+    values = fields.text_list(form, required=True, min_items=1)
+    if not values:
+        return None
+    if form == "regex":
+        for value in values:
+            try:
+                re.compile(value)
+            except re.error as error:
+                fields.field_problem(form, f"is not a valid regular expression: {error}")
+                return None
+    return AnswerPattern(form, values)
