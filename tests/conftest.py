@@ -8,20 +8,20 @@ from __future__ import annotations
 
 import io
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from rich.console import Console
 
-from tutor.lessonfile.loader import load_course
-from tutor.steps.command import CommandStep
 from tutor.course.lesson import Course, Lesson
-from tutor.steps.say import SayStep
 from tutor.environment import Environment
+from tutor.lessonfile.loader import load_course
 from tutor.progress import Progress, ProgressStore
 from tutor.render.theme import TUTOR_THEME
 from tutor.repl.conversation import Conversation
+from tutor.steps.command import CommandStep
+from tutor.steps.say import SayStep
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED_LESSONS = REPO / "lessons"
@@ -207,7 +207,7 @@ class FakePractice:
 
     def begin_lesson(self, lesson, record):
         # Kept apart from `calls`: tests compare those to the learner's actions.
-        self.begun = getattr(self, "begun", []) + [lesson.id]
+        self.begun = [*getattr(self, "begun", []), lesson.id]
         self.record = record
 
     def created_in_lesson(self):

@@ -39,7 +39,7 @@ def require_engine() -> docker.APIClient:
     if _client is None and _failure is None:
         try:
             _client = _connect()
-        except Exception as error:  # noqa: BLE001 - any failure means "no engine"
+        except Exception as error:
             host = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
             _failure = f"the Docker engine at {host} is not reachable ({error})"
     if _client is not None:

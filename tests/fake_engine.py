@@ -35,7 +35,7 @@ def fake_id(seed: str) -> str:
 
 
 def normalize(ref: str) -> str:
-    from tutor.checks.refs import normalize as real  # noqa: PLC0415
+    from tutor.checks.refs import normalize as real
 
     return real(ref)
 
@@ -233,7 +233,7 @@ class FakeEngine:
         image_id = "sha256:" + fake_id("image")
         familiar = []
         for tag in tags:
-            from tutor.checks.refs import familiar as shorten  # noqa: PLC0415
+            from tutor.checks.refs import familiar as shorten
 
             familiar.append(shorten(normalize(tag)))
             for other in self.images_:  # a tag moves to the newest image

@@ -15,17 +15,16 @@ import os
 import re
 import sys
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
-from tutor.steps.choice import label
-from tutor.lessonfile.loader import load_course
-from tutor.steps.choice import ChoiceStep
 from tutor.course.lesson import Course, Lesson, Step
+from tutor.environment import Environment, default_lessons_dir
+from tutor.lessonfile.loader import load_course
+from tutor.steps.choice import ChoiceStep, label
 from tutor.steps.say import SayStep
 from tutor.steps.text import TextStep
-from tutor.environment import Environment, default_lessons_dir
 
 SHIPPED_LESSONS = default_lessons_dir()
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tutor.steps.choice import parse_choice_answer
+from tutor.steps.choice import Choice, ChoiceStep, parse_choice_answer
 from tutor.steps.text import AnswerFeedback, AnswerPattern, TextStep
-from tutor.steps.choice import Choice, ChoiceStep
 
 SINGLE = ChoiceStep(
     id="single",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import dedent, line_of
+
 from tutor.checks import CheckContext, evaluate, parse_check
 from tutor.checks.dockerfile import (
     DockerfileCheck,
@@ -131,7 +131,7 @@ def test_comments_and_parser_directives():
         # check=skip=JSONArgsRecommended
         # A comment ends the directives
         # escape=`
-        FROM python:3.12   
+        FROM python:3.12
         RUN echo hi # a shell comment stays part of RUN
     """))
     assert df.directives == {"syntax": "docker/dockerfile:1", "check": "skip=JSONArgsRecommended"}

@@ -11,14 +11,14 @@ import shutil
 import subprocess
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import docker.errors
 import pytest
-
 from engine_helpers import Resources, ensure_image, free_port, require_engine, unique_name
-from tutor.checks import CheckContext, CheckResult, EngineUnavailable, evaluate, parse_check
+
+from tutor.checks import CheckContext, CheckResult, evaluate, parse_check
 from tutor.schema.location import Where
 from tutor.schema.yamldoc import parse_yaml
 
@@ -203,7 +203,7 @@ def test_http_from_a_busybox_httpd(made, run):
 @pytest.fixture
 def committed(api, made) -> str:
     """A labelled test image with a known configuration."""
-    name, container_id = made.container(command=["sh", "-c", "mkdir -p /app"])
+    _name, container_id = made.container(command=["sh", "-c", "mkdir -p /app"])
     made.wait_exit(container_id)
     repository = unique_name("tutor-test-image")
     api.commit(container_id, repository=repository, tag="1.0", changes=[

@@ -11,15 +11,15 @@ import socket
 import tarfile
 import threading
 import time
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
 
 import docker.errors
 import pytest
 import requests
-
 from fake_engine import FakeEngine, _response
+
 from tutor.checks import CheckContext, CheckResult, EngineUnavailable, evaluate, parse_check
 from tutor.schema.location import Where
 from tutor.schema.yamldoc import parse_yaml
@@ -433,7 +433,7 @@ class _Handler(BaseHTTPRequestHandler):
     pages = {"/": (200, b"<html><body>Hello from busybox</body></html>"),
              "/moved": (301, b"")}
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         status, body = self.pages.get(self.path, (404, b"not found"))
         self.send_response(status)
         if status == 301:
@@ -541,10 +541,10 @@ class _Registry(BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self._answer(True)
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self._answer(False)
 
     def log_message(self, *args) -> None:

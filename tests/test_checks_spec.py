@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import dedent, line_of
+
 from tutor.checks import CheckContext, check_kinds, parse_check, referenced_images
-from tutor.course.placeholders import render_template, template_names
 from tutor.checks.combinators import AllCheck, AnyCheck
 from tutor.checks.containers import ContainerCheck, MountSpec, PortSpec
 from tutor.checks.events import EventsCheck
@@ -16,6 +15,7 @@ from tutor.checks.files import ArchiveCheck, ExecCheck, FileCheck, WorkspaceFile
 from tutor.checks.images import ImageCheck
 from tutor.checks.network import HttpCheck, RegistryTagCheck
 from tutor.checks.typed import TypedCheck
+from tutor.course.placeholders import render_template, template_names
 from tutor.schema.location import Where
 from tutor.schema.yamldoc import parse_yaml
 

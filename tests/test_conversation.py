@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import saved
+
 from tutor.progress import PASSED, Progress
 
 

@@ -15,7 +15,6 @@ from test_engine_fakes import (  # noqa: F401 - socket_dir_fixture is a fixture
 )
 
 from tutor.engine.connection import Engine, EngineUnavailable, format_status
-from tutor.engine.endpoint import Endpoint
 from tutor.engine.diagnosis import (
     API_VERSION,
     CONTEXT_MISSING,
@@ -25,6 +24,7 @@ from tutor.engine.diagnosis import (
     SSH,
     TIMEOUT,
 )
+from tutor.engine.endpoint import Endpoint
 
 ENVIRON = {"HOME": "/nonexistent-home", "XDG_RUNTIME_DIR": "/nonexistent-run"}
 

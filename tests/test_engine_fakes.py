@@ -13,9 +13,9 @@ import socketserver
 import sys
 import tempfile
 import threading
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -133,7 +133,7 @@ class FakeDockerApi:
             def address_string(self) -> str:
                 return "unix"
 
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            def do_GET(self) -> None:
                 fake.requests.append(self.path)
                 status, body = fake.answer(self.path)
                 data = json.dumps(body).encode()

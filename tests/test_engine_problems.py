@@ -13,7 +13,6 @@ import pytest
 import requests
 import urllib3.exceptions
 
-from tutor.engine.endpoint import Endpoint
 from tutor.engine.diagnosis import (
     API_VERSION,
     CONTEXT_MISSING,
@@ -31,6 +30,7 @@ from tutor.engine.diagnosis import (
     diagnose,
     start_commands,
 )
+from tutor.engine.endpoint import Endpoint
 
 DEFAULT = Endpoint(host="unix:///var/run/docker.sock", source="default socket")
 ENVIRON = {"HOME": "/nonexistent-home", "XDG_RUNTIME_DIR": "/nonexistent-run"}

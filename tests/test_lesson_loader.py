@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import FIRST_LESSON, SECOND_LESSON, SHIPPED_LESSONS, dedent, line_of, write_course
+
 from tutor.lessonfile.loader import lint, load_course, load_lesson
-from tutor.steps.text import AnswerPattern, TextStep
 from tutor.steps.choice import ChoiceStep
 from tutor.steps.say import SayStep
+from tutor.steps.text import AnswerPattern, TextStep
 
 HEADER = "id: demo\ntitle: Demo\nsummary: A demo lesson.\n"
 
@@ -493,7 +493,7 @@ def test_all_problems_of_a_file_are_listed_in_one_run(tmp_path):
             explanation: E
         """
     )
-    path, problems, _ = check(tmp_path, text)
+    _path, problems, _ = check(tmp_path, text)
     fields = sorted(p.split("field '")[1].split("'")[0] for p in problems)
     assert fields == ["choices", "hints", "summary", "type"]
 

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import FIRST_LESSON, REPO, SECOND_LESSON, SHIPPED_LESSONS, write_course
+
 from tutor import __version__
 from tutor.cli import main
 from tutor.status import ExitStatus

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tutor.practice.diagnose import DIAGNOSES, diagnose
+from tutor.practice.diagnose import diagnose
 
 NAME_IN_USE = (
     'docker: Error response from daemon: Conflict. The container name "/web" is already in '

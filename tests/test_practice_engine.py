@@ -14,18 +14,18 @@ import io
 import os
 import socket
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import docker.errors
 import pytest
-
 from conftest import dedent, write_course
 from engine_helpers import TEST_LABEL, ensure_image, free_port, require_engine
-from tutor.lessonfile.loader import load_course
+
 from tutor.engine.connection import Engine
 from tutor.engine.endpoint import Endpoint
 from tutor.environment import Environment
+from tutor.lessonfile.loader import load_course
 from tutor.practice.fixtures import FIXTURE_IMAGE_LABEL, FIXTURE_LABEL, FIXTURE_TAG_LABEL
 from tutor.practice.session import PracticeSession
 from tutor.progress import PASSED, ProgressStore

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import docker.errors
 import pytest
-
 from fake_engine import FakeContainer, FakeEngine, fake_id, not_found
+
 from tutor.course.practice_spec import SetupAction
 from tutor.practice.fixtures import (
     FIXTURE_IMAGE_LABEL,

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import io
-
 import sys
-from pathlib import Path
 
 from conftest import FakePractice, dedent, line_of, write_course
 
-from tutor.lessonfile.loader import load_course, load_lesson
-from tutor.steps.cleanup import CleanupStep
-from tutor.steps.command import CommandStep
 from tutor.course.lesson import Course, Lesson
-from tutor.steps.say import SayStep
 from tutor.course.practice_spec import WriteFile
 from tutor.environment import Environment
+from tutor.lessonfile.loader import load_course, load_lesson
 from tutor.progress import LessonRecord, Progress, ProgressStore
+from tutor.steps.cleanup import CleanupStep
+from tutor.steps.command import CommandStep
+from tutor.steps.say import SayStep
 
 PRACTICE = dedent(
     """

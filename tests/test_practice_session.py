@@ -9,25 +9,25 @@ from __future__ import annotations
 
 import io
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pytest
-
 from conftest import dedent, write_course
 from test_practice_fixtures import RecordingApi
-from tutor.lessonfile.loader import load_course
+
 from tutor.course.lesson import Course, Lesson
 from tutor.engine.connection import EngineStatus
-from tutor.engine.endpoint import Endpoint
 from tutor.engine.diagnosis import EngineProblem
+from tutor.engine.endpoint import Endpoint
 from tutor.engine.runner import RunResult
 from tutor.environment import Environment
+from tutor.lessonfile.loader import load_course
 from tutor.practice.fixtures import FIXTURE_IMAGE_LABEL, FIXTURE_LABEL, FIXTURE_TAG_LABEL
+from tutor.practice.pipeline import with_label
 from tutor.practice.protocol import Outcome
 from tutor.practice.session import PracticeSession
-from tutor.practice.pipeline import with_label
 from tutor.progress import PASSED, ProgressStore
 from tutor.repl.conversation import Conversation
 

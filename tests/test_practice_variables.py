@@ -6,11 +6,11 @@ No engine: the engine side is tests/fake_engine.py; ports are real sockets on th
 from __future__ import annotations
 
 import socket
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
-
 from fake_engine import FakeEngine
+
 from tutor.course.practice_spec import VarSpec
 from tutor.practice.variables import (
     PORT_SEARCH_LIMIT,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import dedent, line_of
+
 from tutor.schema.yamldoc import LineList, LineMap, YamlError, parse_yaml
 
 DOC = dedent(

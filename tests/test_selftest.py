@@ -15,15 +15,15 @@ from __future__ import annotations
 import io
 import os
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 import docker.errors
 import pytest
-
 from conftest import dedent, write_course
 from engine_helpers import TEST_LABEL, TEST_LABEL_KEY, ensure_image, free_port, require_engine
+
 from tutor.cli import main
 from tutor.environment import Environment
 from tutor.practice.session import PracticeSession

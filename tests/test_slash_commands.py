@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import FakePractice, saved
+
 from tutor.progress import PASSED, SKIPPED
 
 COMMAND_NAMES = ["help", "lessons", "start", "next", "back", "hint", "explain", "skip", "check",

@@ -8,9 +8,10 @@ are rendered from ``CheckContext.values`` each time the check is evaluated.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from tutor.course.placeholders import render_value
 
@@ -43,7 +44,7 @@ class CheckValueError(Exception):
 
 @dataclass
 class CheckContext:
-    api: "docker.APIClient"  # the low-level client
+    api: docker.APIClient  # the low-level client
     workspace: Path  # relative paths of archive/workspace_file resolve here
     values: Mapping[str, str]  # template variable values for this step
     last_command: Any = None  # tutor.dockercli ParsedCommand, for `typed`

@@ -25,9 +25,9 @@ class AllCheck(Check):
         # the learner hears about it at once instead of after every part's wait.
         results = [c.attempt(ctx) if c.wait is not None else c.evaluate(ctx) for c in self.checks]
         settled_failure = any(
-            not r.passed and c.wait is None for c, r in zip(self.checks, results))
+            not r.passed and c.wait is None for c, r in zip(self.checks, results, strict=False))
         if not settled_failure:
-            results = [r if r.passed else c.evaluate(ctx) for c, r in zip(self.checks, results)]
+            results = [r if r.passed else c.evaluate(ctx) for c, r in zip(self.checks, results, strict=False)]
         failed = [r for r in results if not r.passed]
         if not failed:
             return CheckResult.ok()

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tutor.schema.fields import MISSING
-
 from tutor.checks.base import Check, CheckContext, CheckResult, join_phrases, quote, to_int
+from tutor.checks.images import env_dict, port_key, subset_phrases
 from tutor.checks.queries import (
     container_name,
     find_named,
@@ -17,10 +16,10 @@ from tutor.checks.queries import (
     list_containers,
     missing_container,
 )
-from tutor.checks.images import env_dict, port_key, subset_phrases
 from tutor.checks.reading import ParseContext
 from tutor.checks.refs import familiar, is_image_id, normalize, same_id
 from tutor.course.placeholders import has_placeholder, render_value
+from tutor.schema.fields import MISSING
 
 STATES = ("running", "exited", "created", "paused", "restarting")
 MOUNT_TYPES = ("bind", "volume", "tmpfs")
@@ -184,7 +183,7 @@ class _Rendered:
         self.mounts = render_value(check.mounts, values)
         self.env = render_value(check.env, values)
         self.labels = render_value(check.labels, values)
-        self._image_id: str | None | bool = False  # False: not looked up yet
+        self._image_id: str | bool | None = False  # False: not looked up yet
         self._api = ctx.api
 
     # -- what is expected, in words ---------------------------------------------------

@@ -26,10 +26,11 @@ import os
 import posixpath
 import re
 import shlex
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from tutor.checks.base import Check, CheckContext, CheckResult, excerpt, name_list
 from tutor.checks.files import MAX_READ_BYTES, workspace_path
@@ -788,7 +789,7 @@ def _landing(rel: str, source: str, dest_abs: str, dest_is_dir: bool,
     if _GLOB.search(src):
         pattern = src.split("/")
         if len(pattern) > len(parts) or not all(
-                fnmatchcase(part, glob) for part, glob in zip(parts, pattern)):
+                fnmatchcase(part, glob) for part, glob in zip(parts, pattern, strict=False)):
             return None
         if parents:
             return posixpath.join(dest_abs, rel)

@@ -55,8 +55,9 @@ class EventsCheck(Check):
         stream = call(ctx.api.events, since=int(since), until=f"{ctx.now():.9f}",
                       filters={"type": event_type}, decode=True)
         seen: list[str] = []
+        events: list[dict[str, Any]] = call(list, stream)
         try:
-            for event in call(list, stream):
+            for event in events:
                 if (event.get("Type") or event.get("type")) != event_type:
                     continue
                 when = event.get("timeNano")

@@ -9,7 +9,7 @@ import shlex
 import tarfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from tutor.checks.base import (
     Check,
@@ -22,8 +22,8 @@ from tutor.checks.base import (
     quote,
     to_int,
 )
-from tutor.checks.queries import call, find_container, translate
 from tutor.checks.containers import describe_state
+from tutor.checks.queries import call, find_container, translate
 from tutor.checks.reading import ParseContext
 from tutor.checks.refs import familiar, normalize, parse_ref
 from tutor.course.placeholders import has_placeholder, render_value
@@ -309,10 +309,17 @@ def parse_workspace_file(value: Any, pc: ParseContext) -> WorkspaceFileCheck | N
 # -- docker save archives --------------------------------------------------------------------
 
 
+def _member_file(archive: tarfile.TarFile, member: tarfile.TarInfo) -> IO[bytes]:
+    handle = archive.extractfile(member)
+    if handle is None:
+        raise ValueError(f"{member.name} is not a regular file")
+    return handle
+
+
 def archive_tags(full: Path) -> tuple[list[str] | None, str]:
     """The image references a ``docker save`` (or OCI layout) tar holds, or (None, why not)."""
     try:
-        archive = tarfile.open(full, mode="r:*")
+        archive = tarfile.open(full, mode="r:*")  # noqa: SIM115 - closed by the with below
     except (tarfile.TarError, EOFError):
         return None, "is not a tar archive"
     except OSError as error:
@@ -328,10 +335,10 @@ def archive_tags(full: Path) -> tuple[list[str] | None, str]:
             return None, "is a damaged tar archive (it ends early)"
         try:
             if "manifest.json" in members:
-                manifest = json.load(archive.extractfile(members["manifest.json"]))
+                manifest = json.load(_member_file(archive, members["manifest.json"]))
                 return [tag for entry in manifest or [] for tag in entry.get("RepoTags") or []], ""
             if "index.json" in members:
-                index = json.load(archive.extractfile(members["index.json"]))
+                index = json.load(_member_file(archive, members["index.json"]))
                 return _oci_names(index), ""
         except (ValueError, AttributeError, TypeError, tarfile.TarError, OSError):
             return None, "has a manifest that cannot be read"

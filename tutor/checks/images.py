@@ -70,17 +70,17 @@ class ImageCheck(Check):
                                      ("ENTRYPOINT", self.entrypoint, config.get("Entrypoint"))):
             if wanted is None:
                 continue
-            wanted = list(render_value(wanted, values))
+            wanted_words = list(render_value(wanted, values))
             actual = list(actual or [])
-            if actual == wanted:
+            if actual == wanted_words:
                 continue
             if not actual:
-                phrases.append(f"has no {what}; expected {json_list(wanted)}")
+                phrases.append(f"has no {what}; expected {json_list(wanted_words)}")
                 continue
             phrase = f"runs {json_list(actual)} via {what}"
             if actual[:2] == ["/bin/sh", "-c"]:
-                phrase += f" (shell form; the JSON form {what} {json_list(wanted)} runs it directly)"
-            phrases.append(f"{phrase}; expected {json_list(wanted)}")
+                phrase += f" (shell form; the JSON form {what} {json_list(wanted_words)} runs it directly)"
+            phrases.append(f"{phrase}; expected {json_list(wanted_words)}")
         if self.exposed_ports is not None:
             exposed = set(config.get("ExposedPorts") or {})
             wanted_ports = [port_key(p) for p in render_value(self.exposed_ports, values)]
@@ -102,10 +102,10 @@ class ImageCheck(Check):
             phrases.extend(subset_phrases("LABEL", render_value(self.labels, values),
                                           config.get("Labels") or {}))
         if self.digest_from is not None:
-            phrase = digest_phrase(render_value(self.digest_from, values),
-                                   image.get("RepoDigests") or [])
-            if phrase:
-                phrases.append(phrase)
+            missing_digest = digest_phrase(render_value(self.digest_from, values),
+                                           image.get("RepoDigests") or [])
+            if missing_digest:
+                phrases.append(missing_digest)
         return phrases
 
 

@@ -55,13 +55,12 @@ def fetch(url: str, timeout: float, method: str = "GET",
     except urllib.error.HTTPError as error:
         try:
             body = error.read(MAX_BODY)
-        except Exception:  # noqa: BLE001 - the status is what matters
+        except Exception:
             body = b""
         return Answer(error.code, body, error.headers)
     except urllib.error.URLError as error:
         return Answer(problem=_describe_network_error(error.reason, timeout))
-    except (http.client.HTTPException, ConnectionError, socket.timeout, TimeoutError,
-            OSError) as error:
+    except (http.client.HTTPException, ConnectionError, TimeoutError, OSError) as error:
         return Answer(problem=_describe_network_error(error, timeout))
 
 
@@ -184,8 +183,9 @@ class RegistryTagCheck(Check):
             return CheckResult.fail(f"local image {quote(local_ref)} does not exist, so it cannot "
                                     f"be compared with {pushed}")
         repository_ref = parse_ref(f"{registry}/{repository}").repository
-        local = [parse_ref(d).digest for d in image.get("RepoDigests") or []
-                 if parse_ref(d).repository == repository_ref]
+        local = [digest for d in image.get("RepoDigests") or []
+                 if parse_ref(d).repository == repository_ref
+                 and (digest := parse_ref(d).digest) is not None]
         if remote in local:
             return CheckResult.ok()
         if not local:
@@ -228,7 +228,7 @@ def parse_registry_tag(value: Any, pc: ParseContext) -> RegistryTagCheck | None:
     if tag and (":" in tag or "/" in tag) and not has_placeholder(tag):
         fields.field_problem("tag", f"'{tag}' must be just the tag, such as 1.0")
     fields.finish()
-    if len(pc.problems) != before or None in (registry, repository, tag):
+    if len(pc.problems) != before or registry is None or repository is None or tag is None:
         return None
     return RegistryTagCheck(registry=registry, repository=repository, tag=tag,
                             digest_of=digest_of)

@@ -12,7 +12,8 @@ yet. An exception of the SDK's can only exist once the SDK is loaded.
 from __future__ import annotations
 
 import sys
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from tutor.checks.base import EngineUnavailable, Missing, name_list, quote
 

@@ -9,15 +9,15 @@ the lesson validator.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
-
-from tutor.schema.fields import MISSING, Fields, describe_type
-from tutor.schema.location import LessonProblem, Where
-from tutor.suggest import did_you_mean
-from tutor.schema.yamldoc import LineList, LineMap
+from typing import Any
 
 from tutor.course.placeholders import has_placeholder, template_names
+from tutor.schema.fields import MISSING, Fields, describe_type
+from tutor.schema.location import LessonProblem, Where
+from tutor.schema.yamldoc import LineList, LineMap
+from tutor.suggest import did_you_mean
 
 _INTEGER_TEXT = re.compile(r"\s*-?\d+\s*")
 _NUMBER_TEXT = re.compile(r"\s*\d+(\.\d*)?\s*")
@@ -39,7 +39,8 @@ class ParseContext:
     problems: list[LessonProblem]
     line: int | None
     declared: set[str]
-    parse_nested: Callable[[Any, Where, int | None], Any] = field(repr=False, default=None)
+    parse_nested: Callable[[Any, Where, int | None], Any] = field(
+        repr=False, default=lambda value, where, line: None)
 
     def problem(self, message: str, where: Where | None = None, line: int | None = None) -> None:
         self.problems.append(LessonProblem(where or self.where, message,
@@ -109,7 +110,7 @@ class CheckFields(Fields):
 
     def image_ref(self, name: str, required: bool = True) -> str | None:
         """An image reference (checked unless it holds placeholders)."""
-        from tutor.checks.refs import reference_problem  # noqa: PLC0415
+        from tutor.checks.refs import reference_problem
 
         value = self.template_text(name, required)
         if value is None or has_placeholder(value):
@@ -150,7 +151,7 @@ class CheckFields(Fields):
         if isinstance(value, bool) or not isinstance(value, int):
             self.problem(f"must be a whole number, found {describe_type(value)}", line, where)
             return None
-        if minimum is not None and value < minimum or maximum is not None and value > maximum:
+        if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
             self.problem(f"must be between {minimum} and {maximum}, found {value}", line, where)
             return None
         return value
@@ -165,7 +166,7 @@ class CheckFields(Fields):
         if value is MISSING:
             return None
         if isinstance(value, str) and allow_text:
-            import shlex  # noqa: PLC0415
+            import shlex
 
             try:
                 words = shlex.split(value)

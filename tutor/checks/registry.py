@@ -8,12 +8,8 @@ A check is a mapping with exactly one key naming its kind, plus optional
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Callable
-
-from tutor.schema.fields import describe_type
-from tutor.schema.location import LessonProblem, Where
-from tutor.suggest import did_you_mean
-from tutor.schema.yamldoc import LineMap
+from collections.abc import Callable
+from typing import Any
 
 from tutor.checks.base import MAX_WAIT_SECONDS, Check
 from tutor.checks.combinators import parse_all, parse_any
@@ -24,8 +20,12 @@ from tutor.checks.files import parse_archive, parse_exec, parse_file, parse_work
 from tutor.checks.images import parse_image
 from tutor.checks.network import parse_http, parse_registry_tag
 from tutor.checks.reading import ParseContext, is_number_text
-from tutor.course.placeholders import has_placeholder
 from tutor.checks.typed import parse_typed
+from tutor.course.placeholders import has_placeholder
+from tutor.schema.fields import describe_type
+from tutor.schema.location import LessonProblem, Where
+from tutor.schema.yamldoc import LineMap
+from tutor.suggest import did_you_mean
 
 KindParser = Callable[[Any, ParseContext], "Check | None"]
 

@@ -21,7 +21,7 @@ _SAMPLE_VALUE = "1"
 
 def canonical_of(command: str) -> str:
     """The canonical form of a docker command line; ValueError with the reason if invalid."""
-    from tutor.dockercli import DockerCliError, ShellSyntaxError, parse, split_command  # noqa: PLC0415
+    from tutor.dockercli import DockerCliError, ShellSyntaxError, parse, split_command
 
     try:
         argv = split_command(command)

@@ -8,9 +8,10 @@ here is what every step shares and what the rest of the tutor may ask of one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from tutor.course.practice_spec import VarSpec
 

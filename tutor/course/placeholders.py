@@ -8,7 +8,8 @@ optional spaces: ``{{ port }}``, ``{{name}}``. Go templates such as
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
 

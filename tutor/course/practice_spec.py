@@ -3,8 +3,9 @@ selftest plays (see docs/checks.md)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable, Union
+from typing import Any
 
 VAR_FORMS = ("free_name", "free_port", "value", "engine_fact")
 ENGINE_FACTS = ("kernel", "os", "architecture", "version")
@@ -44,7 +45,7 @@ class WriteFile:
 
 
 # One entry of solution/alternatives/wrong: a docker command line, or a file to write.
-PlayAction = Union[str, WriteFile]
+PlayAction = str | WriteFile
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,6 @@ for completion).  Typical use::
     destructive_targets(cmd)            # Destruction(...) or None
 """
 
-from .effects import (
-    Destruction,
-    destructive_targets,
-    is_interactive,
-    is_read_only,
-    needs_terminal,
-)
 from .catalog import (
     COMMANDS,
     GLOBAL_FLAGS,
@@ -28,6 +21,13 @@ from .catalog import (
     flags_for,
     lookup,
     subcommand_names,
+)
+from .effects import (
+    Destruction,
+    destructive_targets,
+    is_interactive,
+    is_read_only,
+    needs_terminal,
 )
 from .parse import (
     DockerCliError,

@@ -100,5 +100,5 @@ def suggest(before: tuple[str, ...], prefix: str) -> list[tuple[str, str]]:
     spec = lookup(path) if path else None
     if path and spec is not None and not spec.is_group:
         return []
-    return [(name, describe(path + (name,)) or "")
+    return [(name, describe((*path, name)) or "")
             for name in subcommand_names(path) if name.startswith(prefix)]

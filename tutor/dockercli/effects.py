@@ -119,8 +119,8 @@ def destructive_targets(cmd: ParsedCommand) -> Destruction | None:
 
     kind = _REMOVE_KIND.get(path)
     if kind is not None:
-        also = ("anonymous volumes",) if kind == "containers" and cmd.flag("volumes") else ()
-        return Destruction(kind, cmd.args, force=force, also=also)
+        volumes = ("anonymous volumes",) if kind == "containers" and cmd.flag("volumes") else ()
+        return Destruction(kind, cmd.args, force=force, also=volumes)
 
     prune = _PRUNE.get(path)
     if prune is not None:
@@ -130,7 +130,7 @@ def destructive_targets(cmd: ParsedCommand) -> Destruction | None:
 
     if path == ("system", "prune"):
         everything = cmd.flag("all")
-        also = [
+        also: list[str] = [
             "stopped containers",
             "unused networks",
             "unused images" if everything else "dangling images",

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from tutor.engine.endpoint import Endpoint
 from tutor.engine.diagnosis import (
     SSH,
     ApiVersionUnsupported,
@@ -25,11 +25,12 @@ from tutor.engine.diagnosis import (
     problem_for,
     version_lt,
 )
+from tutor.engine.endpoint import Endpoint
 
 if TYPE_CHECKING:
     import docker
 
-__all__ = ["Engine", "EngineStatus", "EngineProblem", "EngineUnavailable", "diagnose"]
+__all__ = ["Engine", "EngineProblem", "EngineStatus", "EngineUnavailable", "diagnose"]
 
 DEFAULT_TIMEOUT = 10.0       # seconds for one API call
 DEFAULT_CACHE_SECONDS = 5.0  # how long a probe result is trusted

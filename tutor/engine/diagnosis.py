@@ -12,9 +12,10 @@ import errno
 import os
 import ssl
 import sys
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from tutor.engine.endpoint import (
     Endpoint,
@@ -424,7 +425,7 @@ def problem_for(kind: str, endpoint: Endpoint, *, reason: str = "",
             f"{_reset_command(endpoint, environ)}")
 
     if kind == NOT_DOCKER:
-        if endpoint.is_default:
+        if endpoint.is_default and path is not None:
             fix = (f"Check what listens on {path}: sudo ss -xlp | grep {path.name}\n"
                    "then restart the engine: sudo systemctl restart docker")
         else:

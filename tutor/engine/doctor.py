@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
-from tutor.engine.endpoint import Endpoint, cli_environment, resolve_endpoint
 from tutor.engine.diagnosis import EngineProblem, cli_missing_problem, print_problem
+from tutor.engine.endpoint import Endpoint, cli_environment, resolve_endpoint
 from tutor.engine.runner import find_docker
 from tutor.status import ExitStatus
 

@@ -22,9 +22,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 DEFAULT_SOCKET = Path("/var/run/docker.sock")
 DEFAULT_HOST = f"unix://{DEFAULT_SOCKET}"

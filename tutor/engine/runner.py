@@ -40,12 +40,13 @@ import subprocess
 import threading
 import time
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
-from tutor.engine.endpoint import Endpoint, cli_environment
 from tutor.engine.diagnosis import cli_missing_problem, print_problem
+from tutor.engine.endpoint import Endpoint, cli_environment
 
 if TYPE_CHECKING:
     from tutor.environment import Environment

@@ -7,8 +7,8 @@ lessons still load. ``docker-tutor lint`` prints the same problems and fails.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from tutor.course.lesson import Course, Lesson, Step
 from tutor.course.placeholders import template_names
@@ -66,7 +66,7 @@ def load_lesson(path: Path, problems: list[LessonProblem]) -> Lesson | None:
     title = fields.text("title")
     summary = fields.text("summary")
     requires = fields.text_list("requires", required=False)
-    raw_requires = data.get("requires")
+    raw_requires = fields.mapping.get("requires")
     requires_lines = tuple(raw_requires.item_lines) if isinstance(raw_requires, LineList) else ()
     needs_engine = fields.boolean("needs_engine", default=False)
     variables = parse_vars(fields)

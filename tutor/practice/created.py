@@ -3,7 +3,8 @@ its cleanup step and for deciding which removals need a question."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from tutor.practice.protocol import describe_created
 

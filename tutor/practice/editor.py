@@ -5,8 +5,9 @@ from __future__ import annotations
 import shlex
 import shutil
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING
 
 from tutor.practice.workspace import OutsideWorkspace, inside
 from tutor.render import blocks as show

@@ -9,8 +9,9 @@ from __future__ import annotations
 import io
 import secrets
 import tarfile
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING
 
 from tutor.course.placeholders import render_value
 from tutor.practice.workspace import OutsideWorkspace, write_file

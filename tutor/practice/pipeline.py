@@ -3,8 +3,9 @@ parse with the command model, and say why when it will not run."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from tutor.dockercli import (
     ShellSyntaxError,
@@ -65,5 +66,5 @@ def with_label(argv: list[str], typed_path: tuple[str, ...], label: str) -> list
     for start in range(1, len(argv) - len(typed_path) + 1):
         if tuple(argv[start:start + len(typed_path)]) == typed_path:
             end = start + len(typed_path)
-            return argv[:end] + ["--label", label] + argv[end:]
+            return [*argv[:end], "--label", label, *argv[end:]]
     return argv

@@ -13,9 +13,10 @@ import dataclasses
 import io
 import secrets
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from tutor.course.placeholders import render_template
 from tutor.course.practice_spec import PlayAction, WriteFile
@@ -236,7 +237,8 @@ def run_selftest(env: Environment, lesson_ids: Sequence[str]) -> ExitStatus:
     if unknown:
         show.say(console, f"Unknown lesson(s): {', '.join(unknown)}", "tutor.error")
         return ExitStatus.USAGE
-    lessons = [course.lesson(i) for i in lesson_ids] if lesson_ids else list(course.lessons)
+    lessons = ([found for i in lesson_ids if (found := course.lesson(i)) is not None]
+               if lesson_ids else list(course.lessons))
     with tempfile.TemporaryDirectory(prefix="docker-tutor-selftest-") as scratch:
         # Commands' own output goes to a buffer: the report is what matters here.
         quiet_env = dataclasses.replace(env, stdout=io.StringIO(), stdout_isatty=False,
@@ -252,7 +254,8 @@ def run_selftest(env: Environment, lesson_ids: Sequence[str]) -> ExitStatus:
             from tutor.engine.diagnosis import print_problem
 
             show.say(console, "selftest needs a Docker engine:", "tutor.error")
-            print_problem(console, status.problem, indent=2)
+            if status.problem is not None:
+                print_problem(console, status.problem, indent=2)
             return ExitStatus.ENGINE_UNAVAILABLE
         api = practice.engine.api
         run_start = snapshot(api)

@@ -13,8 +13,9 @@ record (``place``), step values (``values``), the step on stage and its fixtures
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from tutor.course.placeholders import render_template
 from tutor.engine import runner
@@ -236,8 +237,8 @@ class PracticeSession:
 
     def _run_for_the_learner(self, command: TypedCommand, argv: list[str],
                              cwd: Path) -> RunResult:
-        mode = "terminal" if command.interactive else "stream"
-        return runner.run_docker(argv, self.engine.endpoint, self.env, cwd, mode)
+        return runner.run_docker(argv, self.engine.endpoint, self.env, cwd,
+                                 "terminal" if command.interactive else "stream")
 
     # -- what the learner created ----------------------------------------------------------
 

@@ -25,8 +25,9 @@ def recorded_values(place: LessonPlace, step: Step | None) -> dict[str, str]:
     values = {BUILTIN_WORKSPACE: str(place.workspace)}
     for spec in (place.lesson.variables if place.lesson else ()):
         values[spec.name] = place.record.values.get(spec.name, spec.default)
-    for spec in (step.own_vars() if step is not None else ()):
-        values[spec.name] = place.record.values.get(step_key(step, spec.name), spec.default)
+    if step is not None:
+        for spec in step.own_vars():
+            values[spec.name] = place.record.values.get(step_key(step, spec.name), spec.default)
     return values
 
 

@@ -4,7 +4,8 @@ containers or ports."""
 from __future__ import annotations
 
 import socket
-from typing import TYPE_CHECKING, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import docker

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
-
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 INDENT = (0, 0, 0, 2)
 
 
-def Markdown(text: str, **options):  # noqa: N802 - stands in for rich's class
+def Markdown(text: str, **options):
     # rich.markdown pulls in a Markdown parser: loaded with the first lesson text,
     # not before the first prompt.
     from rich.markdown import Markdown as RichMarkdown

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from tutor.dockercli import DockerCliError, ShellSyntaxError, parse, split_command
 from tutor.dockercli.explain import explain

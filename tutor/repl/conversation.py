@@ -10,11 +10,20 @@ for practice and cleanup. Everything it knows about the learner lives in
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from tutor.course.placeholders import render_template
 from tutor.practice.protocol import Outcome, Practice, describe_created
-from tutor.progress import PASSED, SKIPPED, LessonRecord, Progress, ProgressStore, StepRecord, now_iso
+from tutor.progress import (
+    PASSED,
+    SKIPPED,
+    LessonRecord,
+    Progress,
+    ProgressStore,
+    StepRecord,
+    now_iso,
+)
 from tutor.render import blocks as show
 from tutor.render import tables
 from tutor.repl.commands import dispatch

@@ -6,11 +6,12 @@ so one run of the validator lists all the problems in a file, not just the first
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from tutor.schema.location import LessonProblem, Where
-from tutor.suggest import did_you_mean
 from tutor.schema.yamldoc import LineList, LineMap
+from tutor.suggest import did_you_mean
 
 MISSING = object()
 

@@ -11,7 +11,6 @@ from typing import Any
 
 import yaml
 
-
 # libyaml's composer is about ten times faster and gives the same nodes and marks.
 _COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

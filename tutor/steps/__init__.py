@@ -3,7 +3,7 @@ shown, and answered. Adding a type means one module and one line here."""
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from tutor.course.lesson import Step
 from tutor.schema.fields import Fields

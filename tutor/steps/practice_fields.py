@@ -3,7 +3,8 @@ selftest plays (solution, alternatives, wrong). See docs/checks.md."""
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from tutor.course.practice_spec import (
     CONTAINER_STATES,
@@ -131,7 +132,7 @@ def _play_action(fields: Fields, item: Any, where: Where, line: int | None) -> P
             entry.field_problem("content", f"must be text, found {describe_type(content)}")
             content = MISSING
         entry.finish()
-        if path and content is not MISSING:
+        if path and isinstance(content, str):
             return WriteFile(path, content)
         return None
     fields.problem("must be a docker command, or {write: PATH, content: TEXT}", line, where)
