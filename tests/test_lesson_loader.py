@@ -579,5 +579,5 @@ def test_lint_single_files_and_directories_without_course_yaml(tmp_path):
     bad.write_text(HEADER + "steps: []\n")
     assert lint([good]) == []
     assert [str(p).split(":")[0] for p in lint([bad])] == [str(bad)]
-    # a directory without course.yaml: each file checked on its own
-    assert sorted({p.where.file for p in lint([tmp_path])}) == [bad]
+    # a directory without course.yaml: that is a problem, and each file is checked too
+    assert sorted({p.where.file for p in lint([tmp_path])}) == [tmp_path / "course.yaml", bad]

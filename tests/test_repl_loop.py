@@ -311,7 +311,8 @@ def test_no_lessons_dir_is_an_error_exit(tmp_path, data):
     missing = tmp_path / "nowhere"
     run = run_keys(data, "", missing)
     assert run.status == ExitStatus.ERROR
-    assert f"docker-tutor: no lessons found in {missing}" in run.err
+    assert f"docker-tutor: {missing / 'course.yaml'} is missing" in run.err
+    assert f"docker-tutor lint {missing}" in run.err
     assert not (data / "progress.json").exists()
 
 
@@ -319,7 +320,7 @@ def test_lessons_option_pointing_nowhere_is_an_error_exit(tmp_path, data):
     missing = tmp_path / "elsewhere"
     run = run_keys(data, "", SHIPPED_LESSONS, argv=["--no-banner", "--lessons", str(missing)])
     assert run.status == ExitStatus.ERROR
-    assert "no lessons found" in run.err
+    assert "course.yaml is missing" in run.err
 
 
 def test_lessons_option_picks_the_course(tmp_path, data, lessons):

@@ -44,11 +44,13 @@ def make_practice(env: Environment) -> Practice | None:
 
 
 def run_tutor(env: Environment, banner: bool = True) -> ExitStatus:
+    from tutor.lessonfile.loader import COURSE_FILE, MISSING_COURSE
     from tutor.render.banner import show_banner
     from tutor.repl.loop import run_loop
 
-    if not env.lessons_dir or not (env.lessons_dir / "course.yaml").exists():
-        env.stderr.write(f"docker-tutor: no lessons found in {env.lessons_dir}\n")
+    if not env.lessons_dir or not (env.lessons_dir / COURSE_FILE).exists():
+        env.stderr.write(f"docker-tutor: {env.lessons_dir / COURSE_FILE} {MISSING_COURSE}; "
+                         f"`docker-tutor lint {env.lessons_dir}` checks the folder\n")
         return ExitStatus.ERROR
     show_banner(env.console, env, banner, __version__)
     conversation = build_conversation(env, make_practice(env))

@@ -21,18 +21,29 @@ from tutor.steps.practice_fields import parse_vars
 from tutor.suggest import did_you_mean
 
 COURSE_FILE = "course.yaml"
+MISSING_COURSE = (f"is missing: a lesson folder needs a {COURSE_FILE} with the course's title "
+                  "and its lessons in order (title: ..., lessons: [lesson-id, ...])")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 def _read(path: Path, problems: list[LessonProblem]) -> object | None:
     where = Where(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         problems.append(LessonProblem(where, "file not found"))
         return None
-    except (OSError, UnicodeDecodeError) as error:
-        problems.append(LessonProblem(where, f"cannot be read: {error}"))
+    except OSError as error:
+        problems.append(LessonProblem(where, f"cannot be read: {error.strerror or error}"))
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        problems.append(LessonProblem(
+            where, f"is not UTF-8 text: byte 0x{data[error.start]:02x} at column {column} "
+                   "cannot be read (save the file as UTF-8)", line))
         return None
     try:
         return parse_yaml(text)
@@ -192,6 +203,8 @@ def lint(paths: Iterable[Path]) -> list[LessonProblem]:
             if (path / COURSE_FILE).exists():
                 problems.extend(load_course(path).problems)
             else:
+                # The tutor cannot open such a folder: say so, then check the files anyway.
+                problems.append(LessonProblem(Where(path / COURSE_FILE), MISSING_COURSE))
                 for lesson_path in sorted(path.glob("*.yaml")):
                     load_lesson(lesson_path, problems)
         elif path.name == COURSE_FILE:

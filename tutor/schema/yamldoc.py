@@ -3,6 +3,11 @@
 PyYAML's safe loader forgets positions and silently keeps the last of two
 duplicate keys; lesson authors need both reported, so we build values from the
 composed node tree ourselves.
+
+Aliases (``*name``) are allowed, within limits: an alias that contains itself is
+refused, and so is a document that expands to more than ``MAX_VALUES`` values
+(nine levels of nine-way aliases, the "billion laughs", would otherwise take
+minutes and gigabytes).
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import yaml
 
 # libyaml's composer is about ten times faster and gives the same nodes and marks.
 _COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# A lesson has a few thousand values; this leaves room for generous use of aliases.
+MAX_VALUES = 100_000
 
 
 class YamlError(Exception):
@@ -55,38 +62,72 @@ def parse_yaml(text: str) -> Any:
             problem += ("; an unquoted ': ' inside text starts a mapping in YAML,"
                         " so put the text in quotes or use a | block")
         raise YamlError(f"not valid YAML: {problem}", line) from None
+    except yaml.reader.ReaderError as error:
+        # A character YAML does not allow (NUL, other control characters): say where.
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        character = f"#x{error.character:04x}" if isinstance(error.character, int) else (
+            repr(error.character))
+        raise YamlError(f"not valid YAML: the character {character} ({error.reason}) at "
+                        f"column {column} is not allowed in a YAML file", line) from None
     except yaml.YAMLError as error:
         raise YamlError(f"not valid YAML: {error}", None) from None
     if node is None:
         return None
     # A fresh constructor per document: it caches every node it has built.
-    return _build(node, yaml.SafeLoader(stream=""))
+    return _Builder(yaml.SafeLoader(stream="")).build(node)
 
 
-def _build(node: yaml.Node, constructor: yaml.SafeLoader) -> Any:
-    line = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
+class _Builder:
+    def __init__(self, constructor: yaml.SafeLoader) -> None:
+        self.constructor = constructor
+        self.count = 0
+        self.open: set[int] = set()  # nodes being built: meeting one again is a cycle
+
+    def build(self, node: yaml.Node) -> Any:
+        line = node.start_mark.line + 1
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise YamlError(f"the document expands to more than {MAX_VALUES:,} values: "
+                            "its aliases (*name) repeat anchors (&name) too often", line)
+        key = id(node)
+        if key in self.open:
+            raise YamlError("an alias (*name) refers to the value that contains it, which "
+                            "would repeat forever", line)
+        if isinstance(node, yaml.ScalarNode):
+            return self.constructor.construct_object(node)
+        self.open.add(key)
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, line)
+            if isinstance(node, yaml.SequenceNode):
+                return self._sequence(node, line)
+            return self.constructor.construct_object(node)
+        finally:
+            self.open.discard(key)
+
+    def _mapping(self, node: yaml.MappingNode, line: int) -> LineMap:
         result = LineMap()
         result.line = line
         result.key_lines = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlError("mapping keys must be plain words", key_node.start_mark.line + 1)
-            key = str(constructor.construct_object(key_node))
+            key = str(self.constructor.construct_object(key_node))
             key_line = key_node.start_mark.line + 1
             if key in result:
                 raise YamlError(
                     f"duplicate key '{key}' (first at line {result.key_lines[key]})", key_line
                 )
-            result[key] = _build(value_node, constructor)
+            result[key] = self.build(value_node)
             result.key_lines[key] = key_line
         return result
-    if isinstance(node, yaml.SequenceNode):
+
+    def _sequence(self, node: yaml.SequenceNode, line: int) -> LineList:
         items = LineList()
         items.line = line
         items.item_lines = []
         for item in node.value:
-            items.append(_build(item, constructor))
+            items.append(self.build(item))
             items.item_lines.append(item.start_mark.line + 1)
         return items
-    return constructor.construct_object(node)
