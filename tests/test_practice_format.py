@@ -255,3 +255,10 @@ def test_undeclared_placeholder_outside_practice_steps_is_a_lint_problem(tmp_pat
     assert len(messages) == 1, messages
     assert "step 'where'" in messages[0] and "{{ port }}" in messages[0]
     assert "{{ workspace }}" not in messages[0].split("uses")[1].split("but")[0]
+
+
+def test_edit_refuses_a_home_folder_path_and_creates_no_tilde_folder(tmp_path):
+    env, practice = _editing_session(tmp_path, {"EDITOR": "/bin/true"})
+    practice.edit("~/x")
+    assert "outside the lesson's workspace" in env.stdout.getvalue()
+    assert not (tmp_path / "ws" / "~").exists()

@@ -27,7 +27,9 @@ def sample() -> Progress:
 
 
 def leftovers(directory: Path) -> list[str]:
-    return sorted(p.name for p in directory.iterdir() if p.name != "progress.json")
+    """Files beside progress.json, but for the lock file sessions share."""
+    return sorted(p.name for p in directory.iterdir()
+                  if p.name not in ("progress.json", "progress.json.lock"))
 
 
 def test_round_trip(tmp_path):
@@ -167,3 +169,100 @@ def test_unknown_step_status_is_read_as_unfinished(tmp_path):
     record = result.progress.lessons["first"].steps["kernel"]
     assert record.status is None and record.attempts == 3
     assert (result.progress.current_lesson, result.progress.current_step) == ("first", "kernel")
+
+
+# -- two sessions on one data folder -------------------------------------------------------
+
+
+def test_two_sessions_on_one_folder_lose_no_finished_step(tmp_path):
+    path = tmp_path / "progress.json"
+    first, second = ProgressStore(path), ProgressStore(path)
+    mine, theirs = first.load().progress, second.load().progress
+
+    # Session one finishes lesson "a"; session two, opened earlier, works on lesson "b".
+    mine.lesson("a").step("intro").status = PASSED
+    mine.lesson("a").completed_at = "2026-01-01T10:00:00+0000"
+    first.save(mine)
+    theirs.lesson("b").step("kernel").status = PASSED
+    theirs.current_lesson, theirs.current_step = "b", "kernel"
+    second.save(theirs)
+
+    on_disk = ProgressStore(path).load().progress
+    assert on_disk.lessons["a"].completed
+    assert on_disk.lessons["a"].steps["intro"].status == PASSED
+    assert on_disk.lessons["b"].steps["kernel"].status == PASSED
+    assert on_disk.current_lesson == "b"  # the position is the last saver's
+    # The session that saved last now sees the other's work too, in the records it holds.
+    assert theirs.lessons["a"].completed
+
+
+def test_both_sessions_in_one_lesson_keep_the_best_of_each_step(tmp_path):
+    path = tmp_path / "progress.json"
+    first, second = ProgressStore(path), ProgressStore(path)
+    mine, theirs = first.load().progress, second.load().progress
+    mine.lesson("a").step("one").status = PASSED
+    mine.lesson("a").step("two").attempts = 3
+    first.save(mine)
+    theirs.lesson("a").step("two").status = SKIPPED
+    theirs.lesson("a").step("one").hints = 2
+    second.save(theirs)
+
+    steps = ProgressStore(path).load().progress.lessons["a"].steps
+    assert steps["one"].status == PASSED and steps["one"].hints == 2
+    assert steps["two"].status == SKIPPED and steps["two"].attempts == 3
+
+
+def test_a_reset_in_one_session_is_not_undone_by_the_others_old_state(tmp_path):
+    path = tmp_path / "progress.json"
+    setup = ProgressStore(path)
+    progress = setup.load().progress
+    progress.lesson("a").step("one").status = PASSED
+    setup.save(progress)
+
+    first, second = ProgressStore(path), ProgressStore(path)
+    mine, theirs = first.load().progress, second.load().progress
+    mine.lessons.pop("a")  # /reset a
+    first.save(mine)
+    theirs.current_lesson = None  # the other session changes nothing in lesson "a"
+    second.save(theirs)
+    assert "a" not in ProgressStore(path).load().progress.lessons
+
+
+def test_temporary_files_left_by_a_killed_session_are_swept_at_start(tmp_path):
+    path = tmp_path / "progress.json"
+    ProgressStore(path).save(sample())
+    for name in (".progress-abc123.tmp", ".progress-def456.tmp"):
+        (tmp_path / name).write_text('{"half": ')
+    assert ProgressStore(path).load().progress == sample()
+    assert leftovers(tmp_path) == []
+
+
+def test_the_learner_id_is_kept_and_old_files_still_load(tmp_path):
+    path = tmp_path / "progress.json"
+    store = ProgressStore(path)
+    progress = sample()
+    store.save(progress)
+    assert ProgressStore(path).load().progress.learner == progress.learner
+    old = {"version": 1, "current": None,
+           "lessons": {"first": {"completed_at": None, "steps": {"intro": {"status": "passed"}}}}}
+    path.write_text(json.dumps(old))
+    loaded = ProgressStore(path).load()
+    assert loaded.backup is None
+    assert loaded.progress.lessons["first"].steps["intro"].status == PASSED
+    assert len(loaded.progress.learner) == 12
+
+
+def test_merging_keeps_the_record_objects_a_session_holds(tmp_path):
+    path = tmp_path / "progress.json"
+    first, second = ProgressStore(path), ProgressStore(path)
+    mine, theirs = first.load().progress, second.load().progress
+    held = theirs.lesson("b")  # the practice session holds the open lesson's record
+    mine.lesson("a").step("one").status = PASSED
+    first.save(mine)
+    held.values["port"] = "5001"
+    second.save(theirs)
+    assert theirs.lessons["b"] is held
+    held.values["name"] = "web"
+    second.save(theirs)
+    assert ProgressStore(path).load().progress.lessons["b"].values == {"port": "5001",
+                                                                        "name": "web"}

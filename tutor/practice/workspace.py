@@ -11,6 +11,9 @@ class OutsideWorkspace(ValueError):
 
 def inside(workspace: Path, relative: str) -> Path:
     """The resolved path of ``relative`` in ``workspace``; OutsideWorkspace when it escapes."""
+    if relative.startswith("~"):
+        # A shell would expand ~ to a home folder: never a folder named "~" in the workspace.
+        raise OutsideWorkspace(f"{relative} is in a home folder, outside the workspace {workspace}")
     target = (workspace / relative).resolve()
     if workspace.resolve() not in target.parents:
         raise OutsideWorkspace(f"{relative} is outside the workspace {workspace}")

@@ -1,20 +1,18 @@
-"""The learner's progress: where they are and what they have done, saved atomically.
+"""What the tutor remembers of a learner, as plain records that turn into JSON and back.
 
-Saved after every step. A file that cannot be read is moved aside (never
-deleted) and the learner is told, so nothing is ever lost silently.
+Format versions: 1 (the first), 2 adds ``learner`` (a random id that labels what
+this learner's commands create on a shared engine). Older files still load.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
+import secrets
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 PASSED = "passed"
 SKIPPED = "skipped"
@@ -79,14 +77,37 @@ class LessonRecord:
         )
 
 
+def new_learner_id() -> str:
+    return secrets.token_hex(6)
+
+
 @dataclass
 class Progress:
     current_lesson: str | None = None
     current_step: str | None = None  # a step id: survives steps being added to a lesson
     lessons: dict[str, LessonRecord] = field(default_factory=dict)
+    # Labels what this learner's commands create, so a shared engine can tell whose it is.
+    learner: str = field(default_factory=new_learner_id, compare=False)
 
     def lesson(self, lesson_id: str) -> LessonRecord:
         return self.lessons.setdefault(lesson_id, LessonRecord())
+
+    def adopt_lessons(self, other: Progress) -> None:
+        """Take ``other``'s lesson records, updating the records this one holds in place
+        (the practice session keeps a reference to the open lesson's record)."""
+        for lesson_id in [key for key in self.lessons if key not in other.lessons]:
+            del self.lessons[lesson_id]
+        for lesson_id, record in other.lessons.items():
+            mine = self.lessons.get(lesson_id)
+            if mine is None:
+                self.lessons[lesson_id] = record
+                continue
+            mine.completed_at = record.completed_at
+            mine.steps.clear()
+            mine.steps.update(record.steps)
+            mine.values.clear()
+            mine.values.update(record.values)
+            mine.created[:] = record.created
 
     def to_json(self) -> dict[str, Any]:
         current = None
@@ -94,82 +115,27 @@ class Progress:
             current = {"lesson": self.current_lesson, "step": self.current_step}
         return {
             "version": FORMAT_VERSION,
+            "learner": self.learner,
             "current": current,
             "lessons": {key: record.to_json() for key, record in self.lessons.items()},
         }
 
     @classmethod
     def from_json(cls, data: Any) -> Progress:
-        if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
+        if not isinstance(data, dict) or data.get("version") not in READABLE_VERSIONS:
             raise ValueError("not a docker-tutor progress file of a known version")
         current = data.get("current") or {}
         lessons = data.get("lessons") or {}
         if not isinstance(current, dict) or not isinstance(lessons, dict):
             raise ValueError("progress file has the wrong shape")
+        learner = data.get("learner")
         return cls(
             current_lesson=current.get("lesson"),
             current_step=current.get("step"),
             lessons={str(key): LessonRecord.from_json(value) for key, value in lessons.items()},
+            learner=learner if isinstance(learner, str) and learner else new_learner_id(),
         )
 
 
 def now_iso() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S%z")
-
-
-@dataclass
-class LoadResult:
-    progress: Progress
-    # Set when the old file could not be read and was moved aside.
-    backup: Path | None = None
-    problem: str | None = None
-
-
-class ProgressStore:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def load(self) -> LoadResult:
-        try:
-            data = self.path.read_bytes()
-        except FileNotFoundError:
-            return LoadResult(Progress())
-        except OSError as error:
-            # Unreadable (permissions): leave it where it is; saving will report too.
-            return LoadResult(Progress(), problem=f"cannot read {self.path}: {error.strerror}")
-        try:
-            return LoadResult(Progress.from_json(json.loads(data.decode("utf-8"))))
-        except (ValueError, TypeError, AttributeError) as error:  # UnicodeDecodeError too
-            backup = self._set_aside()
-            return LoadResult(Progress(), backup=backup, problem=str(error))
-
-    def _set_aside(self) -> Path:
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        backup = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        counter = 1
-        while backup.exists():
-            backup = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{counter}")
-            counter += 1
-        os.replace(self.path, backup)
-        return backup
-
-    def save(self, progress: Progress) -> None:
-        """Write to a temporary file beside the target, then rename over it.
-
-        A crash mid-write leaves the previous file intact: rename is atomic on POSIX.
-        """
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        payload = json.dumps(progress.to_json(), indent=2, sort_keys=True) + "\n"
-        fd, temp_name = tempfile.mkstemp(prefix=".progress-", suffix=".tmp", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(payload)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp_name, self.path)
-        except BaseException:
-            try:
-                os.unlink(temp_name)
-            except FileNotFoundError:
-                pass
-            raise
