@@ -705,6 +705,40 @@ def test_typed_one_of_several_and_placeholders(run):
         '"docker logs -f web"')
 
 
+@pytest.mark.parametrize("typed", ["docker ps --no-trunc", "docker ps -q", "docker ps -s",
+                                   "docker container ls --format '{{.Names}}'"])
+def test_typed_ignores_flags_that_only_change_the_display(run, typed):
+    assert run("{typed: [docker ps]}", last_command=typed_command(typed)).passed
+
+
+@pytest.mark.parametrize("typed", ["docker ps -a", "docker ps --filter status=exited",
+                                   "docker ps -n 1"])
+def test_typed_counts_flags_that_change_which_objects(run, typed):
+    assert not run("{typed: [docker ps]}", last_command=typed_command(typed)).passed
+
+
+def test_typed_resolves_container_names_ids_and_prefixes(engine, run):
+    box = engine.add_container("box-7")
+    engine.add_container("other")
+    check = "{typed: [\"docker inspect --format '{{.State.Status}}' box-7\"]}"
+    for ref in (box, box[:5], "box-7"):
+        line = f"docker container inspect --format '{{{{ .State.Status }}}}' {ref}"
+        assert run(check, last_command=typed_command(line)).passed, line
+    assert not run(check, last_command=typed_command(
+        "docker inspect --format '{{.State.Status}}' other")).passed
+    # The lesson's command has --format: it is the point of the step.
+    assert not run(check, last_command=typed_command("docker inspect box-7")).passed
+    assert not run(check, last_command=typed_command(
+        "docker inspect --format '{{.State.Running}}' box-7")).passed
+
+
+def test_typed_resolves_an_image_by_tag_or_id(engine, run):
+    image = engine.add_image("busybox:latest")
+    check = "{typed: [docker image inspect busybox]}"
+    for ref in ("busybox:latest", image, image.removeprefix("sha256:")[:12]):
+        assert run(check, last_command=typed_command(f"docker image inspect {ref}")).passed, ref
+
+
 def test_typed_before_any_command(run):
     assert failed(run("{typed: docker ps}")) == (
         'no docker command has been run in this step yet; expected "docker ps"')

@@ -421,7 +421,10 @@ def image_exists(api, ref: str) -> bool:
 
 def test_image_fixture_is_built_labelled_and_removed_on_leaving(image_lab, api):
     out = image_lab.start()
-    tag = image_lab.tag  # type: ignore[attr-defined]
+    tag = image_lab.values()["demo"]
+    # The lesson's tag, with a random suffix on the repository: one image per learner.
+    written = image_lab.tag  # type: ignore[attr-defined]
+    assert tag != written and tag.startswith(written.split(":")[0] + "-")
     assert f"from the image {tag}" in out
     labels = api.inspect_image(tag)["Config"]["Labels"]
     assert labels[FIXTURE_IMAGE_LABEL] == f"{image_lab.lesson_id}/run-demo"
@@ -433,7 +436,7 @@ def test_image_fixture_is_built_labelled_and_removed_on_leaving(image_lab, api):
 
 def test_the_learners_container_from_a_fixture_image_survives_leaving_the_step(image_lab, api):
     image_lab.start()
-    name, tag = image_lab.values()["name"], image_lab.tag  # type: ignore[attr-defined]
+    name, tag = image_lab.values()["name"], image_lab.values()["demo"]
     image_lab.names.append(name)
     out = image_lab.say(f"docker run -d --label org.docker-tutor.test=1 --name {name} {tag}")
     assert "Correct" in out

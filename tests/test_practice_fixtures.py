@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import tarfile
 from pathlib import Path
 
@@ -31,7 +32,10 @@ from tutor.practice.fixtures import (
 LABEL = fixture_label_value("run-containers", "start-web")
 
 
-def _matches(labels: dict | None, selector: str) -> bool:
+def _matches(labels: dict | None, selector: str | list[str]) -> bool:
+    """dockerd's label filter: every selector (KEY or KEY=VALUE) must match."""
+    if isinstance(selector, list):
+        return all(_matches(labels, one) for one in selector)
     key, eq, value = selector.partition("=")
     labels = labels or {}
     return key in labels and (not eq or labels[key] == value)
@@ -155,9 +159,10 @@ class RecordingApi(FakeEngine):
 
 
 def setup(api, form: str, spec, values: dict | None = None, workspace: Path | None = None,
-          label: str = LABEL) -> dict:
+          label: str = LABEL, owner: dict | None = None) -> dict:
     values = {} if values is None else values
-    apply_setup(api, SetupAction(form, spec), values, label, workspace or Path("/nonexistent"))
+    apply_setup(api, SetupAction(form, spec), values, label, workspace or Path("/nonexistent"),
+                owner)
     return values
 
 
@@ -276,16 +281,18 @@ def test_image_is_built_with_the_label_and_its_tag_becomes_the_variable(api):
     values = setup(api, "image", {"as": "demo", "tag": "tutor-demo:1",
                                   "dockerfile": "FROM busybox\nCMD [\"echo\", \"{{ word }}\"]\n"},
                    {"word": "hi"})
-    assert values["demo"] == "tutor-demo:1"
+    # The repository gets a random suffix: two learners on one engine get two images.
+    assert re.fullmatch(r"tutor-demo-[0-9a-f]{4}:1", values["demo"])
     [build] = [call for call in api.calls if call[0] == "build"]
-    assert build[1] == "tutor-demo:1"
-    assert build[2] == {FIXTURE_IMAGE_LABEL: LABEL, FIXTURE_TAG_LABEL: "tutor-demo:1"}
+    assert build[1] == values["demo"]
+    assert build[2] == {FIXTURE_IMAGE_LABEL: LABEL, FIXTURE_TAG_LABEL: values["demo"]}
     assert build[3] == 'FROM busybox\nCMD ["echo", "hi"]\n'
 
 
 def test_image_build_error_is_a_setup_failure_naming_the_tag(api):
     api.build_events = [{"stream": "Step 1/2"}, {"error": "unknown instruction: RUNN\n"}]
-    with pytest.raises(SetupFailed, match=r"could not build tutor-demo:1: unknown instruction"):
+    with pytest.raises(SetupFailed,
+                       match=r"could not build tutor-demo-[0-9a-f]{4}:1: unknown instruction"):
         setup(api, "image", {"as": "demo", "tag": "tutor-demo:1", "dockerfile": "RUNN x"})
 
 
@@ -360,17 +367,35 @@ def tags(api: RecordingApi) -> set[str]:
     return {tag for image in api.images_ for tag in image.tags}
 
 
+def fixture_tag(api: RecordingApi, repository: str) -> str:
+    """The tag setup gave an image fixture (its repository gets a random suffix)."""
+    [tag] = [tag for tag in tags(api) if re.fullmatch(rf"{repository}-[0-9a-f]{{4}}:1", tag)]
+    return tag
+
+
 def test_cleanup_of_a_step_removes_its_fixtures_only():
     api = world()
+    tag_a, tag_b = fixture_tag(api, "tutor-a"), fixture_tag(api, "tutor-b")
     step_a = {c.name for c in api.containers_ if c.labels.get(FIXTURE_LABEL) == "lesson/a"}
     assert len(step_a) == 2
     removed = cleanup(api, "lesson/a")
-    assert sorted(removed) == sorted([f"container {name}" for name in step_a] + ["image tutor-a:1"])
+    assert sorted(removed) == sorted([f"container {name}" for name in step_a] + [f"image {tag_a}"])
     assert names(api) & step_a == set()
     assert {"mine", "also-mine"} <= names(api)
     assert any(c.labels.get(FIXTURE_LABEL) == "lesson/b" for c in api.containers_)
-    assert tags(api) >= {"busybox:latest", "my-app:1", "tutor-b:1"}
-    assert "tutor-a:1" not in tags(api)
+    assert tags(api) >= {"busybox:latest", "my-app:1", tag_b}
+    assert tag_a not in tags(api)
+
+
+def test_cleanup_for_one_owner_leaves_another_learners_fixtures_of_the_same_step():
+    api = RecordingApi()
+    api.add_image("busybox:latest")
+    mine = {"org.docker-tutor.session": "mine"}
+    theirs = {"org.docker-tutor.session": "theirs"}
+    setup(api, "container", {"as": "web", "image": "busybox"}, label="lesson/a", owner=mine)
+    setup(api, "container", {"as": "web", "image": "busybox"}, label="lesson/a", owner=theirs)
+    cleanup(api, "lesson/a", mine)
+    assert [c.labels["org.docker-tutor.session"] for c in api.containers_] == ["theirs"]
 
 
 def test_cleanup_of_a_step_whose_label_is_a_prefix_of_another_leaves_the_other():
@@ -408,9 +433,10 @@ def test_cleanup_tolerates_a_fixture_removed_meanwhile():
     api = world()
     gone = next(c for c in api.containers_ if c.labels.get(FIXTURE_LABEL) == "lesson/b")
     api.vanish_on_remove.add(gone.id)
+    tag_b = fixture_tag(api, "tutor-b")
     removed = cleanup(api, "lesson/b")
     assert f"container {gone.name}" not in removed
-    assert "image tutor-b:1" in removed
+    assert f"image {tag_b}" in removed
 
 
 def test_cleanup_errors_other_than_not_found_are_raised():

@@ -25,6 +25,7 @@ from tutor.engine.runner import RunResult
 from tutor.environment import Environment
 from tutor.lessonfile.loader import load_course
 from tutor.practice.fixtures import FIXTURE_IMAGE_LABEL, FIXTURE_LABEL, FIXTURE_TAG_LABEL
+from tutor.practice.labels import SESSION_LABEL
 from tutor.practice.pipeline import with_label
 from tutor.practice.protocol import Outcome
 from tutor.practice.session import PracticeSession
@@ -362,7 +363,10 @@ def test_practice_step_passes_when_the_engine_shows_the_result(session, env, run
     assert values["name"] == "web"
     outcome = session.run_command("docker run -d --name web busybox sleep 600", "drill", step)
     assert outcome.passed and outcome.confirm is None
-    assert runner.argvs == [["docker", "run", "-d", "--name", "web", "busybox", "sleep", "600"]]
+    # The learner's words, with the learner's label right after `run`.
+    assert runner.argvs == [["docker", "run", "--label",
+                             f"org.docker-tutor.learner={session.learner}",
+                             "-d", "--name", "web", "busybox", "sleep", "600"]]
 
 
 def test_practice_step_fails_with_what_was_expected(session, env, runner, lesson, api):
@@ -443,13 +447,34 @@ def test_removing_a_fixture_runs_without_asking(session, runner, api, lesson):
 
 
 def test_a_fixture_of_another_step_counts_as_the_tutors(session, runner, api):
-    api.add_container("tutor-web-1234", labels={FIXTURE_LABEL: "other/step"})
+    api.add_container("tutor-web-1234", labels={FIXTURE_LABEL: "other/step",
+                                                 SESSION_LABEL: session.session.id})
     outcome = session.run_command("docker rm -f tutor-web-1234", None, None)
     assert outcome.confirm is None and len(runner.runs) == 1
 
 
+def test_another_learners_fixture_is_not_the_tutors_to_remove(session, runner, api):
+    # Same lesson and step, but set up by another tutor session on a shared engine.
+    api.add_container("tutor-web-9876", labels={FIXTURE_LABEL: "drill/run-web",
+                                                 SESSION_LABEL: "someone-else"})
+    outcome = session.run_command("docker rm -f tutor-web-9876", None, None)
+    assert outcome.confirm is not None
+    assert "tutor-web-9876 was not created by the tutor" in outcome.confirm[0]
+    assert runner.runs == []
+
+
+def test_a_fixture_removed_by_its_id_prefix_needs_no_question(session, runner, api, lesson):
+    session.enter_step("drill", lesson.steps[0])
+    helper = fixture_name(api, "drill/run-web")
+    prefix = api.container(helper).id[:12]
+    outcome = session.run_command(f"docker rm -f {prefix}", "drill", lesson.steps[0])
+    assert outcome.confirm is None
+    assert runner.argvs == [["docker", "rm", "-f", prefix]]
+
+
 def test_a_mixed_removal_names_only_the_learners_containers(session, runner, api):
-    api.add_container("tutor-web-1234", labels={FIXTURE_LABEL: "drill/run-web"})
+    api.add_container("tutor-web-1234", labels={FIXTURE_LABEL: "drill/run-web",
+                                                 SESSION_LABEL: session.session.id})
     api.add_container("mine")
     api.add_container("mine-too")
     outcome = session.run_command("docker rm -f tutor-web-1234 mine mine-too", None, None)
@@ -486,7 +511,8 @@ def test_an_image_built_from_a_fixture_image_still_asks(session, runner, api):
 
 def test_removing_a_fixture_image_runs_without_asking(session, runner, api):
     api.add_image("tutor-demo:1", labels={FIXTURE_IMAGE_LABEL: "drill/build",
-                                          FIXTURE_TAG_LABEL: "tutor-demo:1"})
+                                          FIXTURE_TAG_LABEL: "tutor-demo:1",
+                                          SESSION_LABEL: session.session.id})
     outcome = session.run_command("docker image rm tutor-demo:1", None, None)
     assert outcome.confirm is None and len(runner.runs) == 1
 
@@ -622,13 +648,22 @@ def test_conversation_quiz_works_while_the_engine_is_down(course, env, api, runn
 
 
 def test_removing_what_the_learner_made_in_this_lesson_needs_no_question(session, runner, api):
-    api.add_container("web", labels={})
+    web = api.add_container("web", labels={})
     api.add_image("hello:1", labels={})
-    session.record.created.extend([{"kind": "container", "id": "f" * 64, "name": "web"},
+    session.record.created.extend([{"kind": "container", "id": web, "name": "web"},
                                    {"kind": "image", "ref": "hello:1"}])
     assert session.run_command("docker rm -f web", None, None).confirm is None
+    assert session.run_command(f"docker rm -f {web[:12]}", None, None).confirm is None
     assert session.run_command("docker rmi hello:1", None, None).confirm is None
-    assert len(runner.runs) == 2
+    assert len(runner.runs) == 3
+
+
+def test_a_name_the_learner_moved_is_still_theirs_to_be_asked_about(session, runner, api):
+    api.add_image("hello:1", labels={})
+    session.record.created.append({"kind": "image", "ref": "hello:1", "replaced": "sha256:abc"})
+    outcome = session.run_command("docker rmi hello:1", None, None)
+    assert outcome.confirm is not None and "hello:1 was not created by the tutor" in (
+        outcome.confirm[0])
 
 
 def test_a_container_from_another_lesson_still_asks(session, runner, api):

@@ -48,9 +48,11 @@ def run_tutor(env: Environment, banner: bool = True) -> ExitStatus:
     from tutor.render.banner import show_banner
     from tutor.repl.loop import run_loop
 
-    if not env.lessons_dir or not (env.lessons_dir / COURSE_FILE).exists():
-        env.stderr.write(f"docker-tutor: {env.lessons_dir / COURSE_FILE} {MISSING_COURSE}; "
-                         f"`docker-tutor lint {env.lessons_dir}` checks the folder\n")
+    lessons = env.lessons_dir
+    assert lessons is not None  # the Environment always sets it
+    if not (lessons / COURSE_FILE).exists():
+        env.stderr.write(f"docker-tutor: {lessons / COURSE_FILE} {MISSING_COURSE}; "
+                         f"`docker-tutor lint {lessons}` checks the folder\n")
         return ExitStatus.ERROR
     show_banner(env.console, env, banner, __version__)
     conversation = build_conversation(env, make_practice(env))

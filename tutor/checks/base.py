@@ -49,6 +49,9 @@ class CheckContext:
     values: Mapping[str, str]  # template variable values for this step
     last_command: Any = None  # tutor.dockercli ParsedCommand, for `typed`
     since: float = 0.0  # unix time the step began (for `events`)
+    # When the learner's own commands ran (unix times). Events about objects every learner
+    # shares (a pull of busybox) count only inside these; None: no such filter.
+    windows: tuple[tuple[float, float], ...] | None = None
     http_host: str = "127.0.0.1"
     # Injected for tests (and so a UI could make waiting interruptible).
     clock: Callable[[], float] = field(default=time.monotonic, repr=False)

@@ -13,7 +13,7 @@ from tutor.checks.base import Check, CheckContext, CheckResult, quote
 from tutor.checks.queries import call
 from tutor.checks.reading import ParseContext
 from tutor.checks.refs import is_image_id, normalize
-from tutor.course.placeholders import render_value
+from tutor.course.placeholders import has_placeholder, render_value
 
 EVENT_TYPES = ("container", "image", "volume", "network", "daemon", "plugin", "service",
                "node", "secret", "config")
@@ -55,6 +55,10 @@ class EventsCheck(Check):
         stream = call(ctx.api.events, since=int(since), until=f"{ctx.now():.9f}",
                       filters={"type": event_type}, decode=True)
         seen: list[str] = []
+        elsewhere = 0  # matching events outside the learner's own commands
+        # An object named by a var (a free name) is this learner's alone; a fixed name
+        # (busybox) is everyone's, so only events during the learner's commands count.
+        shared = ctx.windows is not None and not has_placeholder(self.container)
         events: list[dict[str, Any]] = call(list, stream)
         try:
             for event in events:
@@ -67,6 +71,9 @@ class EventsCheck(Check):
                     continue
                 happened = event.get("Action") or event.get("status") or ""
                 if happened == action or base_action(happened) == action:
+                    if shared and not _during(when, ctx.windows or ()):
+                        elsewhere += 1
+                        continue
                     return CheckResult.ok()
                 if base_action(happened) not in seen:
                     seen.append(base_action(happened))
@@ -84,7 +91,24 @@ class EventsCheck(Check):
         found = f"{owner}: {', '.join(seen)}" if seen else f"no {event_type} events"
         if name is not None and not seen:
             found = f"no events for {quote(name)}"
+        if elsewhere:
+            return CheckResult.fail(
+                f"no {subject} from a command you ran here: the engine reported "
+                f"{'one' if elsewhere == 1 else elsewhere} from elsewhere, and on a shared engine "
+                "the tutor cannot tell yours from someone else's; run the command here")
         return CheckResult.fail(f"no {subject} since this step began ({found})")
+
+
+# The engine stamps events a moment after the CLI returns, and clocks may differ slightly.
+WINDOW_SLACK_SECONDS = 1.0
+
+
+def _during(time_nano: int | None, windows: tuple[tuple[float, float], ...]) -> bool:
+    if time_nano is None:
+        return False
+    when = time_nano / 1e9
+    return any(start - WINDOW_SLACK_SECONDS <= when <= end + WINDOW_SLACK_SECONDS
+               for start, end in windows)
 
 
 def parse_events(value: Any, pc: ParseContext) -> EventsCheck | None:

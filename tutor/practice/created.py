@@ -28,18 +28,17 @@ class CreatedTracker:
             if (item["kind"], item.get("id") or item.get("ref")) not in known:
                 self.items.append(item)
 
-    def made(self, kind: str, target: str) -> bool:
-        """True for a container or tag the learner's own commands made in this lesson."""
-        for item in self.items:
-            if kind == "containers" and item.get("kind") == "container" and (
-                    target == item.get("name") or (len(target) >= 12
-                                                   and item.get("id", "").startswith(target))):
-                return True
-            if kind == "images" and item.get("kind") == "image":
-                wanted = target if ":" in target.rsplit("/", 1)[-1] else f"{target}:latest"
-                if wanted == item.get("ref"):
-                    return True
-        return False
+    def made_container(self, container_id: str) -> bool:
+        """True for a container the learner's own commands made in this lesson."""
+        return any(item.get("kind") == "container" and item.get("id") == container_id
+                   for item in self.items)
+
+    def made_image(self, ref: str) -> bool:
+        """True for an image name the learner's own commands created in this lesson
+        (not one they moved: that name was theirs before)."""
+        wanted = ref if ":" in ref.rsplit("/", 1)[-1] else f"{ref}:latest"
+        return any(item.get("kind") == "image" and item.get("ref") == wanted
+                   and not item.get("replaced") for item in self.items)
 
     def still_there(self, api: docker.APIClient) -> list[dict[str, str]]:
         import docker.errors  # the SDK loads after the first prompt, when practice starts

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import secrets
 import tarfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,8 +37,17 @@ def fixture_label_value(lesson_id: str, step_id: str) -> str:
 
 
 def unique_name(alias: str) -> str:
-    # A random suffix keeps fixtures clear of names the learner already uses.
+    # A random suffix keeps fixtures clear of names the learner (or another learner on
+    # the same engine) already uses.
     return f"tutor-{alias.replace('_', '-')}-{secrets.token_hex(2)}"
+
+
+def unique_tag(tag: str) -> str:
+    """``tutor-old:1`` -> ``tutor-old-3f2a:1``: a fixture image's own repository."""
+    repository, colon, version = tag.rpartition(":")
+    if not colon or "/" in version:
+        repository, version = tag, "latest"
+    return f"{repository}-{secrets.token_hex(2)}:{version}"
 
 
 def ensure_image(api: docker.APIClient, ref: str) -> None:
@@ -73,17 +82,19 @@ def apply_setup(
     values: dict[str, str],
     label_value: str,
     workspace: Path,
+    owner: Mapping[str, str] | None = None,
 ) -> None:
-    """Carry out one setup entry; ``as`` names are added to ``values``."""
+    """Carry out one setup entry; ``as`` names are added to ``values``. ``owner`` labels
+    say whose fixtures these are (learner and session)."""
     spec = render_value(action.spec, values)
-    labels = {FIXTURE_LABEL: label_value}
+    labels = {FIXTURE_LABEL: label_value, **(owner or {})}
     if action.form == "pull":
         ensure_image(api, spec)
     elif action.form == "container":
         _create_container(api, spec, values, labels)
     elif action.form == "image":
-        tag = spec["tag"]
-        image_labels = {FIXTURE_IMAGE_LABEL: label_value, FIXTURE_TAG_LABEL: tag}
+        tag = unique_tag(spec["tag"])
+        image_labels = {FIXTURE_IMAGE_LABEL: label_value, FIXTURE_TAG_LABEL: tag, **(owner or {})}
         stream = api.build(fileobj=io.BytesIO(spec["dockerfile"].encode()), tag=tag,
                            labels=image_labels, rm=True, forcerm=True, decode=True)
         for event in stream:
@@ -125,13 +136,16 @@ def _create_container(api: docker.APIClient, spec: dict, values: dict[str, str],
         api.stop(container["Id"], timeout=1)
 
 
-def cleanup(api: docker.APIClient, label_value: str | None = None) -> list[str]:
-    """Remove fixtures (of one step, or all of them); returns what was removed."""
+def cleanup(api: docker.APIClient, label_value: str | None = None,
+            owner: Mapping[str, str] | None = None) -> list[str]:
+    """Remove fixtures (of one step, or all of them; only ``owner``'s when given: another
+    learner on the same engine may be on the same step); returns what was removed."""
     import docker.errors
 
     selector = FIXTURE_LABEL if label_value is None else f"{FIXTURE_LABEL}={label_value}"
+    owned = [f"{key}={value}" for key, value in (owner or {}).items()]
     removed: list[str] = []
-    for container in api.containers(all=True, filters={"label": selector}):
+    for container in api.containers(all=True, filters={"label": [selector, *owned]}):
         try:
             api.remove_container(container["Id"], force=True, v=True)
             removed.append("container " + container["Names"][0].lstrip("/"))
@@ -139,7 +153,7 @@ def cleanup(api: docker.APIClient, label_value: str | None = None) -> list[str]:
             pass
     image_selector = (FIXTURE_IMAGE_LABEL if label_value is None
                       else f"{FIXTURE_IMAGE_LABEL}={label_value}")
-    for image in api.images(filters={"label": image_selector}):
+    for image in api.images(filters={"label": [image_selector, *owned]}):
         for tag in fixture_tags(image):
             try:
                 api.remove_image(tag, force=True)
@@ -164,3 +178,35 @@ def is_fixture_image(image: dict, reference: str) -> bool:
     """True when ``reference`` names exactly the tag a step's setup created."""
     wanted = reference if ":" in reference.rsplit("/", 1)[-1] else f"{reference}:latest"
     return wanted in fixture_tags(image)
+
+
+def leftover_fixtures(api: docker.APIClient, learner: str,
+                      is_alive: Callable[[str], bool]) -> list[str]:
+    """Remove this learner's fixtures whose session is no longer running (a session killed
+    before it could clean up); returns what was removed. Other learners' are left alone."""
+    import docker.errors
+
+    from tutor.practice.labels import LEARNER_LABEL, SESSION_LABEL
+
+    mine = f"{LEARNER_LABEL}={learner}"
+    removed: list[str] = []
+    for container in api.containers(all=True, filters={"label": [FIXTURE_LABEL, mine]}):
+        session = (container.get("Labels") or {}).get(SESSION_LABEL)
+        if session is None or is_alive(session):
+            continue
+        try:
+            api.remove_container(container["Id"], force=True, v=True)
+            removed.append("container " + container["Names"][0].lstrip("/"))
+        except docker.errors.NotFound:
+            pass
+    for image in api.images(filters={"label": [FIXTURE_IMAGE_LABEL, mine]}):
+        session = (image.get("Labels") or {}).get(SESSION_LABEL)
+        if session is None or is_alive(session):
+            continue
+        for tag in fixture_tags(image):
+            try:
+                api.remove_image(tag, force=True)
+                removed.append("image " + tag)
+            except docker.errors.NotFound:
+                pass
+    return removed

@@ -1,11 +1,14 @@
-"""Which removals need a yes first: anything the tutor did not set up for this step
+"""Which removals need a yes first: anything the tutor did not set up in this session
 and the learner did not make in this lesson."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from tutor.practice.fixtures import FIXTURE_LABEL, is_fixture_image
+from tutor.checks.refs import is_image_id
+from tutor.practice.fixtures import FIXTURE_LABEL, fixture_tags, is_fixture_image
+from tutor.practice.labels import SESSION_LABEL
 
 if TYPE_CHECKING:
     import docker
@@ -15,31 +18,48 @@ if TYPE_CHECKING:
 
 
 def confirmation_question(api: docker.APIClient, destruction: Destruction,
-                          created: CreatedTracker) -> str | None:
-    """A question when the command could touch resources the tutor did not create."""
+                          created: CreatedTracker, owner: Mapping[str, str]) -> str | None:
+    """A question when the command could touch resources the tutor did not create for
+    this learner: anything but this session's fixtures and what the learner's commands
+    made in this lesson. Names, IDs and ID prefixes are resolved first."""
     if destruction.prune or not destruction.targets:
         return (f"This will {destruction.description}, which can include your own "
                 "resources outside this lesson. Run it?")
     import docker.errors  # the SDK loads after the first prompt, when practice starts
 
+    session = owner.get(SESSION_LABEL)
     own: list[str] = []
     for target in destruction.targets:
         try:
             if destruction.kind == "containers":
-                labels = api.inspect_container(target)["Config"].get("Labels") or {}
-                fixture = FIXTURE_LABEL in labels
+                details = api.inspect_container(target)
+                labels = (details.get("Config") or {}).get("Labels") or {}
+                tutors = (FIXTURE_LABEL in labels and labels.get(SESSION_LABEL) == session) \
+                    or created.made_container(details["Id"])
             elif destruction.kind == "images":
                 image = api.inspect_image(target)
-                image.setdefault("RepoTags", image.get("RepoTags") or [])
-                fixture = is_fixture_image(image, target)
+                tutors = _tutors_image(image, target, session, created)
             else:
-                fixture = False
+                tutors = False
         except docker.errors.NotFound:  # missing: docker will say so itself
             continue
-        if not fixture and not created.made(destruction.kind, target):
+        if not tutors:
             own.append(target)
     if not own:
         return None
     return (f"This will {destruction.description}. {', '.join(own)} "
             f"{'was' if len(own) == 1 else 'were'} not created by the tutor for this step. "
             "Run it?")
+
+
+def _tutors_image(image: dict, target: str, session: str | None,
+                  created: CreatedTracker) -> bool:
+    """Whether removing ``target`` only removes names the tutor or this lesson made."""
+    labels = image.get("Labels") or (image.get("Config") or {}).get("Labels") or {}
+    ours = labels.get(SESSION_LABEL) == session
+    tags = [tag for tag in image.get("RepoTags") or () if tag != "<none>:<none>"]
+    if is_image_id(target):  # by ID: every name it has goes
+        return bool(tags) and all(
+            (ours and tag in fixture_tags(image)) or created.made_image(tag) for tag in tags)
+    image.setdefault("RepoTags", tags)
+    return (ours and is_fixture_image(image, target)) or created.made_image(target)

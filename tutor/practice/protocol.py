@@ -44,6 +44,12 @@ def describe_created(item: Mapping[str, str]) -> str:
     return f"image {item.get('ref')}"
 
 
+def is_moved_name(item: Mapping[str, str]) -> bool:
+    """A name that existed before the learner's command moved it to another image: the
+    name was theirs before the lesson, so it is reported, never removed."""
+    return item.get("kind") == "image" and bool(item.get("replaced"))
+
+
 class Practice(Protocol):
     """Runs docker commands and judges practice steps against the engine."""
 

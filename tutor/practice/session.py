@@ -13,26 +13,32 @@ record (``place``), step values (``values``), the step on stage and its fixtures
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tutor.checks import CheckContext, EngineUnavailable, evaluate
 from tutor.course.placeholders import render_template
 from tutor.engine import runner
+from tutor.practice import advice, preflight, recording
 from tutor.practice.created import CreatedTracker
-from tutor.practice.inventory import CREATING_PATHS, added, snapshot
+from tutor.practice.labels import LEARNER_LABEL, SESSION_LABEL
 from tutor.practice.names import NameCache
-from tutor.practice.pipeline import TypedCommand, read_command
+from tutor.practice.pipeline import TypedCommand, read_command, with_label
 from tutor.practice.place import LessonPlace
 from tutor.practice.protocol import EngineLine, Outcome
+from tutor.practice.sessions import SessionLock
 from tutor.practice.stage import StepState, set_up, tear_down
 from tutor.practice.values import recorded_values
 from tutor.practice.workspace import write_file
+from tutor.progress.records import new_learner_id
 from tutor.render import blocks as show
 
 if TYPE_CHECKING:
     from tutor.checks import CheckResult
     from tutor.course.lesson import Lesson, Step
+    from tutor.dockercli import ParsedCommand
     from tutor.engine.connection import Engine
     from tutor.engine.runner import RunResult
     from tutor.environment import Environment
@@ -45,7 +51,8 @@ RunCommand = Callable[[TypedCommand, list[str], Path], "RunResult"]
 
 class PracticeSession:
     def __init__(self, env: Environment, engine: Engine | None = None,
-                 workspace_root: Path | None = None, run: RunCommand | None = None) -> None:
+                 workspace_root: Path | None = None, run: RunCommand | None = None,
+                 learner: str | None = None) -> None:
         self.env = env
         self._engine = engine
         self.place = LessonPlace(workspace_root or env.workspace_root)
@@ -53,6 +60,15 @@ class PracticeSession:
         self.created = CreatedTracker(self.place)
         self.names = NameCache(lambda: self.engine)
         self._run = run or self._run_for_the_learner
+        # Whose resources are whose on a shared engine (tutor.practice.labels).
+        self.learner = learner or new_learner_id()
+        self.session = SessionLock(env.data_dir / "sessions" if env.data_dir else None)
+        self._swept = False
+
+    @property
+    def owner(self) -> dict[str, str]:
+        """The labels of this learner's and this session's fixtures."""
+        return {LEARNER_LABEL: self.learner, SESSION_LABEL: self.session.id}
 
     # -- where -------------------------------------------------------------------------
 
@@ -129,18 +145,34 @@ class PracticeSession:
         self.state = StepState.begin(self.place, lesson_id, step)
         self.workspace.mkdir(parents=True, exist_ok=True)
         if self.engine_ready():
+            self._sweep_leftovers()
             self._set_up(self.state)
         return self.state.values
+
+    def _sweep_leftovers(self) -> None:
+        """Once per session: fixtures of this learner that a killed session left behind."""
+        if self._swept:
+            return
+        self._swept = True
+        self.session.hold()
+        from tutor.practice.fixtures import leftover_fixtures
+
+        try:
+            removed = leftover_fixtures(self.engine.api, self.learner, self.session.is_alive)
+        except Exception:  # the engine went away: they stay labelled for the next time
+            return
+        if removed:
+            self._say("Removed what an earlier tutor session (which ended abruptly) had set "
+                      "up: " + ", ".join(removed) + ".", "tutor.muted")
 
     def _set_up(self, state: StepState) -> bool:
         """Choose the step's values and run its setup once; True when the step is ready."""
         if state.ready:
             return True
-        from tutor.checks import EngineUnavailable
         from tutor.practice.fixtures import SetupFailed
 
         try:
-            set_up(self.engine.api, self.place, state)
+            set_up(self.engine.api, self.place, state, self.owner)
         except SetupFailed as error:
             self._say(f"Could not prepare this step: {error}", "tutor.error")
             return False
@@ -159,7 +191,7 @@ class PracticeSession:
         if state is None or not state.ready:
             return
         try:
-            removed = tear_down(self.engine.api, state)
+            removed = tear_down(self.engine.api, state, self.owner)
         except Exception as error:  # the engine went away: fixtures stay labelled for later
             self._say(f"Could not clean up this step's containers: {_short(error)}",
                       "tutor.warning")
@@ -176,6 +208,9 @@ class PracticeSession:
     # -- running commands ----------------------------------------------------------------
 
     def run_command(self, line: str, lesson_id: str | None, step: CommandStep | None) -> Outcome:
+        words = line.split()
+        if words[:2] == ["sudo", "docker"]:
+            return self._without_sudo(line.split(None, 1)[1], lesson_id, step)
         command = read_command(line, self._say, self._markdown)
         if command is None or not self.engine_ready():
             return Outcome()
@@ -184,10 +219,31 @@ class PracticeSession:
                                     lambda: self._execute(command, None)))
         if step is not None and self.state is not None and not self._set_up(self.state):
             return Outcome()
+        before = self._preflight(command)
+        if before is not None:
+            if before.instead is None:
+                self._say(before.message, "tutor.warning")
+                return Outcome()
+            other = read_command(" ".join(before.instead), self._say, self._markdown)
+            return Outcome(confirm=(before.question, lambda: self._execute(other, step)
+                                    if other is not None else Outcome()))
         question = self._confirmation_question(command)
         if question:
             return Outcome(confirm=(question, lambda: self._execute(command, step)))
         return self._execute(command, step)
+
+    def _without_sudo(self, line: str, lesson_id: str | None,
+                      step: CommandStep | None) -> Outcome:
+        self._say("No need for sudo: the tutor runs docker for you, as your own user. If you "
+                  "reach for sudo because docker says \"permission denied\" on its socket, "
+                  "`docker-tutor doctor` shows the fix (usually: join the docker group).",
+                  "tutor.warning")
+        return Outcome(confirm=(f"Run `{line}` without sudo?",
+                                lambda: self.run_command(line, lesson_id, step)))
+
+    def _preflight(self, command: TypedCommand) -> preflight.Advice | None:
+        return (preflight.buildx_advice(command, self.env.environ)
+                or preflight.attach_advice(command, self.engine.api))
 
     def _confirmation_question(self, command: TypedCommand) -> str | None:
         from tutor.dockercli.effects import destructive_targets
@@ -198,7 +254,7 @@ class PracticeSession:
         destruction = destructive_targets(command.parsed)
         if destruction is None:
             return None
-        return confirmation_question(self.engine.api, destruction, self.created)
+        return confirmation_question(self.engine.api, destruction, self.created, self.owner)
 
     def play(self, line: str) -> str:
         """Run a command as typed, with no question asked and nothing judged (selftest);
@@ -206,34 +262,83 @@ class PracticeSession:
         command = read_command(line, self._say, self._markdown)
         if command is None:
             raise ValueError(f"not a command the tutor runs: {line}")
-        return self._run_and_record(command).output
+        result, _made = self._run_and_record(command)
+        return result.output
 
-    def _execute(self, command: TypedCommand, step: CommandStep | None) -> Outcome:
+    def _execute(self, command: TypedCommand | None, step: CommandStep | None) -> Outcome:
         from tutor.practice.diagnose import diagnose
 
-        result = self._run_and_record(command)
+        if command is None:
+            return Outcome()
+        try:
+            result, made = self._run_and_record(command)
+        except EngineUnavailable as error:
+            self.engine.invalidate()
+            self._say(f"The engine stopped answering while the command ran: {error}. What the "
+                      "command made is found again by its label once the engine is back.",
+                      "tutor.error")
+            return Outcome()
+        notes = self._advice(command, result, made, step)
         if result.interrupted:
             self._say("Stopped (Ctrl-C).", "tutor.muted")
         elif result.returncode != 0:
             if command.usage_note:
                 self._say(command.usage_note, "tutor.warning")
-            for note in diagnose(result.output):
-                show.say(self.env.console, "Tip: " + note, "tutor.hint")
+            if not notes:
+                notes = diagnose(result.output)
+        for note in notes:
+            show.say(self.env.console, "Tip: " + note, "tutor.hint")
         if step is None:
             return Outcome()
         return Outcome(passed=self.check_step(self.state.lesson_id if self.state else "", step))
 
-    def _run_and_record(self, command: TypedCommand) -> RunResult:
+    def _advice(self, command: TypedCommand, result: RunResult, made: recording.Made | None,
+                step: CommandStep | None) -> list[str]:
         parsed = command.parsed
-        records = parsed is not None and parsed.path in CREATING_PATHS and self.lesson
-        before = snapshot(self.engine.api) if records else None
+        if parsed is None:
+            return []
+        found = [advice.misplaced_options(parsed)]
+        if result.interrupted and made is not None:
+            found.append(advice.still_running(made.running))
+        try:
+            found.append(advice.implicit_latest(parsed, result.output, self.engine.api))
+        except Exception:  # advice must never cost the learner the command's result
+            pass
+        if step is not None and self.state is not None:
+            found.append(advice.swapped_copy(step.check, self.state.values, parsed))
+        return [note for note in found if note]
+
+    def _run_and_record(self, command: TypedCommand) -> tuple[RunResult, recording.Made | None]:
+        """Run the command; what it made is recorded for the lesson's cleanup."""
+        parsed = command.parsed
+        argv = command.argv
+        if parsed is not None and parsed.path in recording.CONTAINER_MAKERS:
+            argv = with_label(argv, parsed.typed_path, f"{LEARNER_LABEL}={self.learner}")
+        before = self._look_before(parsed)
         self.workspace.mkdir(parents=True, exist_ok=True)
-        result = self._run(command, command.argv, self.workspace)
-        if before is not None:
-            self.created.remember(added(before, snapshot(self.engine.api)))
+        started = time.time()
+        try:
+            result = self._run(command, argv, self.workspace)
+        finally:
+            if self.state is not None:
+                self.state.windows.append((started, time.time()))
         if self.state is not None and parsed is not None:
             self.state.last_command = parsed
-        return result
+        made = None
+        if before is not None and parsed is not None:
+            try:
+                made = recording.look_after(self.engine.api, parsed, self.learner, before,
+                                            result.output)
+            except Exception as error:
+                raise EngineUnavailable(_short(error)) from error
+            if self.lesson is not None:
+                self.created.remember(made.items)
+        return result, made
+
+    def _look_before(self, parsed: ParsedCommand | None) -> recording.Before | None:
+        if parsed is None:
+            return None
+        return recording.look_before(self.engine.api, parsed, self.learner)
 
     def _run_for_the_learner(self, command: TypedCommand, argv: list[str],
                              cwd: Path) -> RunResult:
@@ -253,17 +358,13 @@ class PracticeSession:
 
     def evaluate(self, step: CommandStep) -> CheckResult:
         """Judge the step against the engine, printing nothing (selftest, tests)."""
-        from tutor.checks import CheckContext, evaluate
-
         assert self.state is not None and self.state.step is step
         context = CheckContext(api=self.engine.api, workspace=self.workspace,
                                values=self.state.values, last_command=self.state.last_command,
-                               since=self.state.started)
+                               since=self.state.started, windows=tuple(self.state.windows))
         return evaluate(step.check, context)
 
     def check_step(self, lesson_id: str, step: CommandStep) -> bool:
-        from tutor.checks import EngineUnavailable
-
         if self.state is None or self.state.step is not step:
             self.enter_step(lesson_id, step)
         if not self.engine_ready() or self.state is None or not self._set_up(self.state):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -26,7 +27,9 @@ class StepState:
     label: str  # the fixture label value of this step's resources
     ready: bool = False  # vars chosen and setup done
     last_command: ParsedCommand | None = None
-    notes: list[str] = field(default_factory=list)
+    # When the learner's commands ran in this step: events of shared objects count
+    # only from these (another learner on the engine may pull the same image).
+    windows: list[tuple[float, float]] = field(default_factory=list)
 
     @classmethod
     def begin(cls, place: LessonPlace, lesson_id: str, step: CommandStep) -> StepState:
@@ -37,17 +40,18 @@ class StepState:
         return self.step is step and self.lesson_id == lesson_id
 
 
-def set_up(api: docker.APIClient, place: LessonPlace, state: StepState) -> None:
-    """Choose the step's values and create its fixtures; raises SetupFailed or an engine
-    error (the caller says which)."""
+def set_up(api: docker.APIClient, place: LessonPlace, state: StepState,
+           owner: Mapping[str, str]) -> None:
+    """Choose the step's values and create its fixtures (labelled with ``owner``); raises
+    SetupFailed or an engine error (the caller says which)."""
     choose_missing(api, place, state.step)
     state.values.update(recorded_values(place, state.step))
     for action in state.step.setup:
-        apply_setup(api, action, state.values, state.label, place.workspace)
+        apply_setup(api, action, state.values, state.label, place.workspace, owner)
     state.ready = True
     state.started = time.time()
 
 
-def tear_down(api: docker.APIClient, state: StepState) -> list[str]:
-    """Remove the step's fixtures (nothing else); returns what was removed."""
-    return cleanup(api, state.label)
+def tear_down(api: docker.APIClient, state: StepState, owner: Mapping[str, str]) -> list[str]:
+    """Remove the step's fixtures (this session's, nothing else); returns what was removed."""
+    return cleanup(api, state.label, owner)

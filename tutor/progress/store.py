@@ -14,9 +14,10 @@ import json
 import os
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from tutor.progress.merge import merge_progress
 from tutor.progress.records import Progress

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from tutor.course.placeholders import render_template
-from tutor.practice.protocol import Outcome, Practice, describe_created
+from tutor.practice.protocol import Outcome, Practice, describe_created, is_moved_name
 from tutor.progress import (
     PASSED,
     SKIPPED,
@@ -193,6 +193,15 @@ class Conversation:
             show.say(self.console, f"Cannot list this lesson's resources: {error}",
                      "tutor.warning")
             return
+        moved = [item for item in items if is_moved_name(item)]
+        items = [item for item in items if not is_moved_name(item)]
+        if moved:
+            show.say(self.console, "These names existed before this lesson, and your commands "
+                     "gave them to new images; they stay as they are:", "tutor.heading")
+            show.bullets(self.console, [
+                f"{item['ref']} (it named image {item['replaced'].removeprefix('sha256:')[:12]} "
+                f"before: `docker tag {item['replaced'].removeprefix('sha256:')[:12]} "
+                f"{item['ref']}` puts it back, if that image still exists)" for item in moved])
         if not items:
             show.say(self.console, "Nothing from this lesson is left to clean up.", "tutor.muted")
             return
@@ -229,8 +238,9 @@ class Conversation:
         # On a free-text question "docker build" is an answer; elsewhere it runs.
         step = self.step
         takes_docker = step is not None and step.takes_docker_answers
-        if text.split(maxsplit=1)[:1] == ["docker"] and not takes_docker:
-            self.run_docker(line)
+        words = text.split(maxsplit=2)
+        if (words[:1] == ["docker"] or words[:2] == ["sudo", "docker"]) and not takes_docker:
+            self.run_docker(text)
             return
         self.answer(text)
 
