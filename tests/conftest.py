@@ -23,6 +23,9 @@ from tutor.repl.conversation import Conversation
 from tutor.steps.command import CommandStep
 from tutor.steps.say import SayStep
 
+# Fixtures for practice sessions without an engine (tests/practice_kit.py).
+pytest_plugins = ["practice_kit"]
+
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED_LESSONS = REPO / "lessons"
 

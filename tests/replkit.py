@@ -289,7 +289,7 @@ def run_keys(
     from tutor.cli import main
 
     text = keys if isinstance(keys, str) else "".join(keys)
-    no_practice = (mock.patch.object(tutor.app, "make_practice", lambda env: None)
+    no_practice = (mock.patch.object(tutor.app, "make_practice", lambda env, learner: None)
                    if not practice and hasattr(tutor.app, "make_practice")
                    else contextlib.nullcontext())
     with create_pipe_input() as pipe, no_practice:

@@ -712,13 +712,14 @@ def test_a_steps_vars_are_kept_in_the_lesson_record_across_a_restart(env, engine
 
     record = LessonRecord()
     step = lesson.steps[lesson.step_index("run-web")]
-    first = PracticeSession(env, engine)
+    first = PracticeSession(env, engine, learner="ana")
     first.begin_lesson(lesson, record)
     assert first.enter_step(lesson.id, step)["name"] == "web"
-    # The learner made "web" as asked, then quit; a new session resumes the step.
-    api.add_container("web", labels={})
+    # The learner made "web" as asked (through the tutor: it has her label), then quit;
+    # a new session resumes the step.
+    api.add_container("web", labels={"org.docker-tutor.learner": "ana"})
     first.leave_step(lesson.id, step)
-    again = PracticeSession(env, engine)
+    again = PracticeSession(env, engine, learner="ana")
     again.begin_lesson(lesson, record)
     assert again.enter_step(lesson.id, step)["name"] == "web"  # not "web-2"
     assert record.values["run-web.name"] == "web"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from tutor import __version__
@@ -13,8 +14,11 @@ if TYPE_CHECKING:
     from tutor.repl.conversation import Conversation
 
 
-def build_conversation(env: Environment, practice: Practice | None = None) -> Conversation:
-    """Load the course and the learner's progress, reporting (not hiding) anything broken."""
+def build_conversation(env: Environment,
+                       practice_for: Callable[[Environment, str], Practice | None] | None = None,
+                       ) -> Conversation:
+    """Load the course and the learner's progress, reporting (not hiding) anything broken;
+    ``practice_for(env, learner)`` makes the practice side for the learner's id."""
     from tutor.lessonfile.loader import load_course
     from tutor.progress import ProgressStore
     from tutor.render import blocks as show
@@ -34,13 +38,15 @@ def build_conversation(env: Environment, practice: Practice | None = None) -> Co
                  "tutor.warning")
     elif loaded.problem:
         show.say(env.console, f"Progress could not be read: {loaded.problem}", "tutor.warning")
-    return Conversation(course, store, env.console, practice=practice, progress=loaded.progress)
+    progress = loaded.progress
+    practice = practice_for(env, progress.learner) if practice_for is not None else None
+    return Conversation(course, store, env.console, practice=practice, progress=progress)
 
 
-def make_practice(env: Environment) -> Practice | None:
+def make_practice(env: Environment, learner: str) -> Practice | None:
     from tutor.practice.session import PracticeSession
 
-    return PracticeSession(env)
+    return PracticeSession(env, learner=learner)
 
 
 def run_tutor(env: Environment, banner: bool = True) -> ExitStatus:
@@ -55,7 +61,7 @@ def run_tutor(env: Environment, banner: bool = True) -> ExitStatus:
                          f"`docker-tutor lint {lessons}` checks the folder\n")
         return ExitStatus.ERROR
     show_banner(env.console, env, banner, __version__)
-    conversation = build_conversation(env, make_practice(env))
+    conversation = build_conversation(env, make_practice)
     if not conversation.course.lessons:
         env.stderr.write("docker-tutor: no lesson could be loaded (see the problems above)\n")
         return ExitStatus.LESSON_ERRORS

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from tutor.practice.fixtures import apply_setup, cleanup, fixture_label_value
+from tutor.practice.labels import LEARNER_LABEL
 from tutor.practice.values import choose_missing, recorded_values
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ def set_up(api: docker.APIClient, place: LessonPlace, state: StepState,
            owner: Mapping[str, str]) -> None:
     """Choose the step's values and create its fixtures (labelled with ``owner``); raises
     SetupFailed or an engine error (the caller says which)."""
-    choose_missing(api, place, state.step)
+    choose_missing(api, place, state.step, owner.get(LEARNER_LABEL))
     state.values.update(recorded_values(place, state.step))
     for action in state.step.setup:
         apply_setup(api, action, state.values, state.label, place.workspace, owner)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tutor.course.practice_spec import BUILTIN_WORKSPACE
-from tutor.practice.variables import choose_values
+from tutor.practice.variables import choose_values, port_is_free
 
 if TYPE_CHECKING:
     import docker
@@ -31,12 +31,21 @@ def recorded_values(place: LessonPlace, step: Step | None) -> dict[str, str]:
     return values
 
 
-def choose_missing(api: docker.APIClient, place: LessonPlace, step: Step) -> None:
+def choose_missing(api: docker.APIClient, place: LessonPlace, step: Step,
+                   learner: str | None = None) -> None:
     """Choose the vars not chosen yet and record them: the lesson's once per lesson (later
     steps reuse the same port), the step's as "step.var" (a restart asks for the same
-    name and port as before, not "web-2")."""
+    name and port as before, not "web-2"). A recorded name or port that someone else
+    has taken meanwhile (a shared engine) is chosen anew."""
     record = place.record
     lesson_specs = place.lesson.variables if place.lesson else ()
+    if learner is not None:
+        recorded = [(spec, spec.name) for spec in lesson_specs] + [
+            (spec, step_key(step, spec.name)) for spec in step.own_vars()]
+        for spec, key in recorded:
+            if key in record.values and taken_by_others(api, spec.form, record.values[key],
+                                                        learner):
+                del record.values[key]
     missing = [spec for spec in lesson_specs if spec.name not in record.values]
     if missing:
         record.values.update(choose_values(api, missing))
@@ -44,3 +53,25 @@ def choose_missing(api: docker.APIClient, place: LessonPlace, step: Step) -> Non
     if own:
         record.values.update({step_key(step, name): value
                               for name, value in choose_values(api, own).items()})
+
+
+def taken_by_others(api: docker.APIClient, form: str, value: str, learner: str) -> bool:
+    """Whether a free name or port chosen earlier now belongs to someone else: a container
+    without this learner's label has the name or publishes the port, or (for a port)
+    a program outside docker listens on it."""
+    from tutor.practice.labels import LEARNER_LABEL
+
+    def others(containers: list[dict]) -> bool:
+        return any((c.get("Labels") or {}).get(LEARNER_LABEL) != learner for c in containers)
+
+    if form == "free_name":
+        named = [c for c in api.containers(all=True, filters={"name": value})
+                 if f"/{value}" in (c.get("Names") or ())]
+        return others(named)
+    if form == "free_port" and value.isdigit():
+        publishing = [c for c in api.containers(filters={"publish": value})
+                      if any(str(port.get("PublicPort")) == value for port in c.get("Ports") or ())]
+        if publishing:
+            return others(publishing)
+        return not port_is_free(int(value))
+    return False

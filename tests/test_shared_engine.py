@@ -1,0 +1,212 @@
+"""One learner never disturbs another on a shared engine (real engine).
+
+A classroom shares one engine: what the learner's command made is recorded from
+that command alone, fixtures belong to one tutor session, leftovers of a killed
+session are swept (only that learner's), and names that existed before are
+reported, never removed.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import docker.errors
+import pytest
+from conftest import dedent, write_course
+from engine_helpers import TEST_LABEL, ensure_image, require_engine
+
+from tutor.engine import runner as engine_runner
+from tutor.environment import Environment
+from tutor.lessonfile.loader import load_course
+from tutor.practice.fixtures import FIXTURE_LABEL
+from tutor.practice.labels import LEARNER_LABEL, SESSION_LABEL
+from tutor.practice.session import PracticeSession
+from tutor.progress import ProgressStore
+from tutor.repl.conversation import Conversation
+
+pytestmark = pytest.mark.engine
+
+LESSON = """
+id: {lesson}
+title: Shared engine
+summary: s
+needs_engine: true
+steps:
+  - id: run
+    type: command
+    task: Start `{{{{ name }}}}`.
+    vars:
+      name: {{ free_name: {base} }}
+    setup:
+      - container: {{ as: helper, image: busybox, command: [sleep, "600"] }}
+    check:
+      container: {{ name: "{{{{ name }}}}", state: running }}
+    hints: [docker run -d.]
+    explanation: Runs.
+    solution: ["docker run -d --name {{{{ name }}}} busybox sleep 600"]
+  - id: tidy
+    type: cleanup
+    text: Tidy up.
+"""
+
+
+@pytest.fixture(scope="module")
+def api():
+    client = require_engine()
+    ensure_image(client, "busybox", "latest")
+    return client
+
+
+class Learner:
+    def __init__(self, api, tmp_path: Path, learner: str | None = None) -> None:
+        self.api = api
+        self.lesson_id = f"shared-{uuid.uuid4().hex[:10]}"
+        self.base = f"box-{uuid.uuid4().hex[:8]}"
+        lessons = write_course(tmp_path / "lessons", {self.lesson_id: dedent(
+            LESSON.format(lesson=self.lesson_id, base=self.base))})
+        self.course = load_course(lessons)
+        assert not self.course.problems, [str(p) for p in self.course.problems]
+        self.env = Environment(stdout=io.StringIO(), stderr=io.StringIO(),
+                               environ=dict(os.environ), data_dir=tmp_path / "data",
+                               lessons_dir=lessons, stdout_isatty=False, stdin_isatty=False,
+                               width=300)
+        self.session = PracticeSession(self.env, learner=learner)
+        self.conv = Conversation(self.course, ProgressStore(tmp_path / "data" / "p.json"),
+                                 self.env.console, practice=self.session)
+        self._seen = 0
+
+    def output(self) -> str:
+        text = self.env.stdout.getvalue()  # type: ignore[attr-defined]
+        new, self._seen = text[self._seen:], len(text)
+        return new
+
+    def say(self, line: str) -> str:
+        self.conv.handle(line)
+        return self.output()
+
+
+@pytest.fixture
+def made(api) -> Iterator[list[str]]:
+    """Names of containers and images a test makes; all removed afterwards."""
+    names: list[str] = []
+    yield names
+    for name in names:
+        for remove in (lambda: api.remove_container(name, force=True, v=True),
+                       lambda: api.remove_image(name, force=True)):
+            try:
+                remove()
+            except docker.errors.APIError:
+                pass
+
+
+def test_someone_elses_container_made_during_the_learners_command_is_not_theirs(
+        api, tmp_path, made, monkeypatch):
+    learner = Learner(api, tmp_path)
+    learner.conv.start_lesson(learner.course.lessons[0])
+    name = learner.session.values_for(learner.course.lessons[0].steps[0])["name"]
+    other = f"other-{uuid.uuid4().hex[:8]}"
+    made.extend([name, other])
+    real_run = engine_runner.run_docker
+
+    def run_while_someone_else_works(argv, *args, **kwargs):
+        # Another learner starts a container from the same image at the same moment.
+        created = api.create_container("busybox", command=["sleep", "600"], name=other,
+                                       labels=TEST_LABEL)
+        api.start(created["Id"])
+        return real_run(argv, *args, **kwargs)
+
+    monkeypatch.setattr(engine_runner, "run_docker", run_while_someone_else_works)
+    out = learner.say(f"docker run -d --name {name} busybox sleep 600")
+    assert "Correct" in out
+    assert [item["name"] for item in learner.session.record.created] == [name]
+    # The cleanup step offers only the learner's container.
+    offered = learner.output() + out
+    assert f"container {name}" in offered and other not in offered
+    learner.say("y")
+    names = {c["Names"][0].lstrip("/") for c in api.containers(all=True)}
+    assert name not in names and other in names
+
+
+def test_a_killed_sessions_fixtures_are_swept_and_nobody_elses(api, tmp_path, made):
+    me = Learner(api, tmp_path / "me", learner=f"me-{uuid.uuid4().hex[:6]}")
+    lesson = me.course.lessons[0]
+
+    def fixture(name: str, learner: str, session: str) -> None:
+        made.append(name)
+        api.create_container("busybox", command=["sleep", "600"], name=name, labels={
+            FIXTURE_LABEL: f"{lesson.id}/run", LEARNER_LABEL: learner, SESSION_LABEL: session,
+            **TEST_LABEL})
+
+    dead = f"dead-{uuid.uuid4().hex[:8]}"
+    fixture(dead, me.session.learner, "a-session-that-was-killed")
+    # A live session of the same learner (another terminal) holds its lock.
+    other_session = PracticeSession(me.env, learner=me.session.learner)
+    other_session.session.hold()
+    alive = f"alive-{uuid.uuid4().hex[:8]}"
+    fixture(alive, me.session.learner, other_session.session.id)
+    theirs = f"theirs-{uuid.uuid4().hex[:8]}"
+    fixture(theirs, "another-learner", "their-session")
+
+    me.conv.start_lesson(lesson)
+    out = me.output()
+    names = {c["Names"][0].lstrip("/") for c in api.containers(all=True)}
+    assert dead not in names and f"container {dead}" in out
+    assert alive in names and theirs in names
+    me.conv.quit()
+
+
+def test_leaving_a_step_removes_only_this_sessions_fixtures(api, tmp_path, made):
+    first, second = Learner(api, tmp_path / "a"), Learner(api, tmp_path / "b")
+    # Both learners on the same lesson and step: the same fixture label value.
+    second.lesson_id = first.lesson_id
+    second.course = first.course
+    lesson = first.course.lessons[0]
+    first.session.begin_lesson(lesson, first.conv.progress.lesson(lesson.id))
+    second.session.begin_lesson(lesson, second.conv.progress.lesson(lesson.id))
+    first.session.enter_step(lesson.id, lesson.steps[0])
+    second.session.enter_step(lesson.id, lesson.steps[0])
+    theirs = second.session.values_for(lesson.steps[0])["helper"]
+    made.extend([first.session.values_for(lesson.steps[0])["helper"], theirs])
+    first.session.leave_step(lesson.id, lesson.steps[0])
+    names = {c["Names"][0].lstrip("/") for c in api.containers(all=True)}
+    assert theirs in names
+    second.session.leave_step(lesson.id, lesson.steps[0])
+    names = {c["Names"][0].lstrip("/") for c in api.containers(all=True)}
+    assert theirs not in names
+
+
+def test_a_name_without_a_tag_is_explained_from_the_engine(api, tmp_path, made):
+    repository = f"tutor-test-hello-{uuid.uuid4().hex[:8]}"
+    made.append(f"{repository}:1")
+    api.tag("busybox:latest", repository, "1")
+    learner = Learner(api, tmp_path)
+    out = learner.say(f"docker tag {repository} localhost:5999/{repository}:1")
+    assert f"`{repository}` meant `{repository}:latest`" in out
+    assert f"`{repository}:1`" in out
+
+
+def test_a_name_the_learner_moves_is_reported_not_removed(api, tmp_path, made):
+    learner = Learner(api, tmp_path)
+    repository = f"tutor-test-mine-{uuid.uuid4().hex[:8]}"
+    ref = f"{repository}:1"
+    made.append(ref)
+    api.tag("busybox:latest", repository, "1")  # the learner's own image, from before
+    before = api.inspect_image(ref)["Id"]
+    lesson = learner.course.lessons[0]
+    learner.conv.start_lesson(lesson)
+    (learner.session.workspace / "Dockerfile").write_text("FROM busybox\nLABEL moved=1\n")
+    learner.say(f"docker build -t {ref} .")
+    after = api.inspect_image(ref)["Id"]
+    assert after != before
+    [item] = [i for i in learner.session.record.created if i.get("ref") == ref]
+    assert item["replaced"] == before
+    learner.conv.offer_cleanup(advance_after=False)
+    out = learner.output()
+    assert "existed before this lesson" in out and ref in out
+    assert f"image {ref}" not in out.split("You created these", 1)[-1]
+    assert api.inspect_image(ref)["Id"] == after
+    learner.conv.quit()
