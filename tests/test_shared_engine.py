@@ -95,12 +95,14 @@ def made(api) -> Iterator[list[str]]:
     names: list[str] = []
     yield names
     for name in names:
-        for remove in (lambda: api.remove_container(name, force=True, v=True),
-                       lambda: api.remove_image(name, force=True)):
-            try:
-                remove()
-            except docker.errors.APIError:
-                pass
+        try:
+            api.remove_container(name, force=True, v=True)
+        except docker.errors.APIError:
+            pass
+        try:
+            api.remove_image(name, force=True)
+        except docker.errors.APIError:
+            pass
 
 
 def test_someone_elses_container_made_during_the_learners_command_is_not_theirs(
