@@ -416,3 +416,32 @@ def test_labels_used_by_the_tests_are_the_real_keys_renamed():
     assert fixtures.FIXTURE_LABEL == "org.docker-tutor.fixture"
     assert selftest.SELFTEST_LABEL == "org.docker-tutor.selftest"
     assert TEST_LABEL_KEY == "org.docker-tutor.test"
+
+
+# -- what existed before stays as it was ---------------------------------------------------------
+
+
+def test_selftest_fails_loudly_when_it_moves_a_tag_that_existed_before(run, api):
+    ref = f"tutor-test-mine-{run.uid}:1"
+    run.images.append(ref)
+    api.tag("busybox:latest", ref.split(":")[0], "1")
+    before = api.inspect_image(ref)["Id"]
+    lesson_id = f"mover-{run.uid}"
+    step = f"""
+  - id: retag
+    type: command
+    task: Give a new image the name `{ref}`.
+    setup:
+      - image: {{ as: base, tag: "tutor-test-base-{run.uid}:1", dockerfile: "FROM busybox\\nLABEL x=1\\n" }}
+    check:
+      image: {{ ref: "{ref}", labels: {{ x: "1" }} }}
+    hints: [docker tag.]
+    explanation: Tagged.
+    solution: ["docker tag {{{{ base }}}} {ref}"]
+"""
+    lessons = run.course({lesson_id: lesson(lesson_id, step)})
+    code, out = run.selftest(lessons, lesson_id)
+    assert code == ExitStatus.SELFTEST_FAILED
+    assert "selftest changed what existed before it started" in out
+    assert f"image tag {ref} was moved from {before[7:19]}" in out
+    assert "selftest: 1 passed, 0 failed" in out  # the step itself is fine: the guard fails

@@ -69,9 +69,13 @@ def run_lint(env: Environment, paths: list[Path]) -> ExitStatus:
     problems = lint(targets)
     for problem in problems:
         env.stdout.write(f"{problem}\n")
-    if problems:
-        env.stdout.write(f"{len(problems)} problem(s) found.\n")
+    errors = [problem for problem in problems if not problem.warning]
+    if errors:
+        env.stdout.write(f"{len(errors)} problem(s) found.\n")
         return ExitStatus.LESSON_ERRORS
+    if problems:
+        env.stdout.write(f"{len(problems)} warning(s); the lessons load.\n")
+        return ExitStatus.SUCCESS
     names = ", ".join(str(path) for path in targets)
     env.stdout.write(f"All lesson files are valid ({names}).\n")
     return ExitStatus.SUCCESS

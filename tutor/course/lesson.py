@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
-from tutor.course.practice_spec import VarSpec
+from tutor.course.practice_spec import VarSpec, var_names
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -82,7 +82,7 @@ class Step:
 
     def declared_names(self) -> frozenset[str]:
         """Placeholder names the step itself declares (its vars, its fixtures)."""
-        return frozenset(var.name for var in self.own_vars())
+        return frozenset(var_names(self.own_vars()))
 
     def own_vars(self) -> tuple[VarSpec, ...]:
         """The step's own template variables (chosen when it starts)."""
@@ -148,6 +148,7 @@ class Course:
     title: str
     lessons: tuple[Lesson, ...]
     problems: tuple[LessonProblem, ...] = ()  # for files that failed to load
+    warnings: tuple[LessonProblem, ...] = ()  # unwise but allowed (docker-tutor lint shows them)
 
     def lesson(self, lesson_id: str) -> Lesson | None:
         for lesson in self.lessons:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-VAR_FORMS = ("free_name", "free_port", "value", "engine_fact")
+VAR_FORMS = ("free_name", "free_port", "free_image", "value", "engine_fact")
 ENGINE_FACTS = ("kernel", "os", "architecture", "version")
 SETUP_FORMS = ("pull", "container", "image", "file")
 CONTAINER_STATES = ("running", "exited", "created")
@@ -17,11 +17,33 @@ BUILTIN_WORKSPACE = "workspace"
 
 @dataclass(frozen=True)
 class VarSpec:
-    """A template variable: ``port: { free_port: 5000 }``."""
+    """A template variable: ``port: { free_port: 5000 }``.
+
+    A ``free_image`` var ``hello`` (``hello: { free_image: "hello:1" }``) also gives
+    ``hello_repository`` and ``hello_tag``: the parts of the name chosen.
+    """
 
     name: str
     form: str  # one of VAR_FORMS
     default: str
+
+    def names(self) -> tuple[str, ...]:
+        """The placeholder names this var provides."""
+        if self.form == "free_image":
+            return (self.name, f"{self.name}_repository", f"{self.name}_tag")
+        return (self.name,)
+
+    def values(self, value: str) -> dict[str, str]:
+        """The placeholder values for the var's chosen ``value``."""
+        if self.form != "free_image":
+            return {self.name: value}
+        repository, _, tag = value.rpartition(":")
+        return {self.name: value, f"{self.name}_repository": repository,
+                f"{self.name}_tag": tag}
+
+
+def var_names(specs: tuple[VarSpec, ...]) -> set[str]:
+    return {name for spec in specs for name in spec.names()}
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,9 @@ from pathlib import Path
 
 from tutor.course.lesson import Course, Lesson, Step
 from tutor.course.placeholders import template_names
-from tutor.course.practice_spec import BUILTIN_WORKSPACE
+from tutor.course.practice_spec import BUILTIN_WORKSPACE, var_names
+from tutor.dockercli import DockerCliError, parse, split_command
+from tutor.dockercli.naming import named_image_refs
 from tutor.schema.fields import Fields
 from tutor.schema.location import LessonProblem, Where
 from tutor.schema.yamldoc import LineList, YamlError, parse_yaml
@@ -57,8 +59,10 @@ def _check_id(fields: Fields, name: str, value: str | None) -> None:
         fields.field_problem(name, f"'{value}' must be lowercase letters, digits and dashes")
 
 
-def load_lesson(path: Path, problems: list[LessonProblem]) -> Lesson | None:
-    """Parse one lesson file; returns None (and records why) when it is invalid."""
+def load_lesson(path: Path, problems: list[LessonProblem],
+                warnings: list[LessonProblem] | None = None) -> Lesson | None:
+    """Parse one lesson file; returns None (and records why) when it is invalid. Things
+    that are allowed but unwise go to ``warnings`` (when given)."""
     before = len(problems)
     data = _read(path, problems)
     if data is None:
@@ -81,10 +85,12 @@ def load_lesson(path: Path, problems: list[LessonProblem]) -> Lesson | None:
     requires_lines = tuple(raw_requires.item_lines) if isinstance(raw_requires, LineList) else ()
     needs_engine = fields.boolean("needs_engine", default=False)
     variables = parse_vars(fields)
-    steps = _parse_steps(fields, {var.name for var in variables})
+    steps = _parse_steps(fields, var_names(variables))
     fields.finish()
     if len(problems) != before or lesson_id is None or title is None or summary is None:
         return None
+    if warnings is not None:
+        warnings.extend(fixed_image_warnings(fields.where, steps))
     return Lesson(
         id=lesson_id,
         title=title,
@@ -153,6 +159,7 @@ def _check_placeholders(fields: Fields, step: Step, lesson_vars: set[str]) -> No
 def load_course(lessons_dir: Path) -> Course:
     """Load the course from a directory with course.yaml and one file per lesson."""
     problems: list[LessonProblem] = []
+    warnings: list[LessonProblem] = []
     course_path = lessons_dir / COURSE_FILE
     data = _read(course_path, problems)
     title = "Docker course"
@@ -169,7 +176,7 @@ def load_course(lessons_dir: Path) -> Course:
         problems.append(LessonProblem(Where(course_path, field="lessons"),
                                       f"lists {', '.join(repeated)} more than once"))
     for lesson_id in dict.fromkeys(lesson_ids):  # keep order, drop repeats
-        lesson = load_lesson(lessons_dir / f"{lesson_id}.yaml", problems)
+        lesson = load_lesson(lessons_dir / f"{lesson_id}.yaml", problems, warnings)
         if lesson is not None:
             lessons.append(lesson)
     listed = set(lesson_ids)
@@ -192,23 +199,57 @@ def load_course(lessons_dir: Path) -> Course:
                         else None,
                     )
                 )
-    return Course(title=title, lessons=tuple(lessons), problems=tuple(problems))
+    return Course(title=title, lessons=tuple(lessons), problems=tuple(problems),
+                  warnings=tuple(warnings))
 
 
 def lint(paths: Iterable[Path]) -> list[LessonProblem]:
-    """Validate lesson files or whole lesson directories; returns every problem found."""
+    """Validate lesson files or whole lesson directories; returns every problem found,
+    warnings (``problem.warning``) included."""
     problems: list[LessonProblem] = []
+    warnings: list[LessonProblem] = []
     for path in paths:
         if path.is_dir():
             if (path / COURSE_FILE).exists():
-                problems.extend(load_course(path).problems)
+                course = load_course(path)
+                problems.extend(course.problems)
+                warnings.extend(course.warnings)
             else:
                 # The tutor cannot open such a folder: say so, then check the files anyway.
                 problems.append(LessonProblem(Where(path / COURSE_FILE), MISSING_COURSE))
                 for lesson_path in sorted(path.glob("*.yaml")):
-                    load_lesson(lesson_path, problems)
+                    load_lesson(lesson_path, problems, warnings)
         elif path.name == COURSE_FILE:
-            problems.extend(load_course(path.parent).problems)
+            course = load_course(path.parent)
+            problems.extend(course.problems)
+            warnings.extend(course.warnings)
         else:
-            load_lesson(path, problems)
-    return problems
+            load_lesson(path, problems, warnings)
+    return problems + warnings
+
+
+def fixed_image_warnings(where: Where, steps: list[Step]) -> list[LessonProblem]:
+    """A practice step that builds or tags a fixed image name (``hello:1``) would move a
+    name the learner may already have: such names should come from a free_image var."""
+    found: list[LessonProblem] = []
+    for number, step in enumerate(steps, start=1):
+        task = step.practice_task()
+        if task is None:
+            continue
+        commands = [action for actions in (task.solution, *task.alternatives)
+                    for action in actions if isinstance(action, str)]
+        fixed: list[str] = []
+        for command in commands:
+            try:
+                parsed = parse(split_command(command))
+            except DockerCliError:
+                continue
+            fixed += [ref for ref in named_image_refs(parsed, pulls=False)
+                      if "{{" not in ref and ref not in fixed]
+        if fixed:
+            found.append(LessonProblem(
+                where.at_step(step.id, number).at_field("solution"),
+                f"creates the fixed image name {', '.join(fixed)}, which a learner may "
+                "already have (building or tagging over it would move their name): choose "
+                "it with a free_image var", warning=True))
+    return found

@@ -17,45 +17,19 @@ Each lookup costs one engine call, however many containers and images there are.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from tutor.dockercli.naming import (
+    CONTAINER_MAKERS,
+    loaded_refs,
+    named_image_refs,
+    with_tag,
+)
 from tutor.practice.labels import LEARNER_LABEL
 
 if TYPE_CHECKING:
     from tutor.dockercli import ParsedCommand
-
-CONTAINER_MAKERS = frozenset({("container", "run"), ("container", "create")})
-_LOADED = re.compile(r"^Loaded image: (\S+)\s*$", re.MULTILINE)
-
-
-def with_tag(ref: str) -> str:
-    """``hello`` -> ``hello:latest``; a reference with a tag or digest stays."""
-    if "@" in ref or ":" in ref.rsplit("/", 1)[-1]:
-        return ref
-    return f"{ref}:latest"
-
-
-def named_image_refs(parsed: ParsedCommand) -> list[str]:
-    """The image references the command gives a name to (or may pull)."""
-    path, args = parsed.path, parsed.args
-    refs: list[str] = []
-    if path == ("image", "build"):
-        refs = list(parsed.values("tag"))
-    elif path in (("image", "tag"), ("container", "commit"), ("image", "import")):
-        refs = [args[1]] if len(args) > 1 else []
-    elif path == ("image", "pull") and args and not parsed.flag("all-tags"):
-        refs = [args[0]]
-    elif path in CONTAINER_MAKERS and args:
-        refs = [args[0]]  # run/create pull a missing image
-    return [with_tag(ref) for ref in refs if "@" not in ref]
-
-
-def loaded_refs(output: str) -> list[str]:
-    """References ``docker load`` reports (``Loaded image: busybox:latest``)."""
-    return [with_tag(ref) for ref in _LOADED.findall(output)]
-
 
 @dataclass
 class Before:

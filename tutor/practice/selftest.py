@@ -25,6 +25,7 @@ from tutor.practice.inventory import Snapshot, snapshot
 from tutor.practice.pipeline import TypedCommand, with_label
 from tutor.practice.scripted import run_detached
 from tutor.practice.session import PracticeSession
+from tutor.practice.untouched import changes, engine_state
 from tutor.status import ExitStatus
 from tutor.steps.command import CommandStep
 
@@ -118,10 +119,12 @@ class ScriptedRun:
         self.env = env
         self.label = label
         self.endpoint: object = None  # set once the session's engine is known
+        self.played: list[str] = []  # every command line, for the untouched-guard
 
     def __call__(self, command: TypedCommand, argv: list[str], cwd: Path) -> RunResult:
         from tutor.engine.runner import RunResult
 
+        self.played.append(command.line)
         parsed = command.parsed
         if parsed is not None and parsed.path in (("container", "run"), ("container", "create")):
             argv = with_label(argv, parsed.typed_path, self.label)
@@ -259,6 +262,7 @@ def run_selftest(env: Environment, lesson_ids: Sequence[str]) -> ExitStatus:
             return ExitStatus.ENGINE_UNAVAILABLE
         api = practice.engine.api
         run_start = snapshot(api)
+        existed = engine_state(api)
         reports: list[StepReport] = []
         for lesson in lessons:
             steps = [s for s in lesson.steps if isinstance(s, CommandStep)]
@@ -287,7 +291,14 @@ def run_selftest(env: Environment, lesson_ids: Sequence[str]) -> ExitStatus:
         if remaining:
             console.print(Text("✘ labelled resources left behind: " + ", ".join(remaining),
                                style="tutor.error"))
+        touched = changes(existed, engine_state(api), scripted.played)
+        if touched:
+            console.print(Text("✘ selftest changed what existed before it started:",
+                               style="tutor.error"))
+            for change in touched:
+                console.print(Text(f"    {change}", style="tutor.error"))
         failed = sum(1 for report in reports if report.failures)
         passed = len(reports) - failed
         console.print(f"selftest: {passed} passed, {failed} failed")
-        return ExitStatus.SELFTEST_FAILED if failed or remaining else ExitStatus.SUCCESS
+        return (ExitStatus.SELFTEST_FAILED if failed or remaining or touched
+                else ExitStatus.SUCCESS)

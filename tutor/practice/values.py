@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tutor.course.practice_spec import BUILTIN_WORKSPACE
-from tutor.practice.variables import choose_values, port_is_free
+from tutor.practice.variables import choose_values, image_exists, port_is_free
 
 if TYPE_CHECKING:
     import docker
@@ -24,10 +24,11 @@ def recorded_values(place: LessonPlace, step: Step | None) -> dict[str, str]:
     """The workspace, then the lesson's and the step's vars as recorded (or defaults)."""
     values = {BUILTIN_WORKSPACE: str(place.workspace)}
     for spec in (place.lesson.variables if place.lesson else ()):
-        values[spec.name] = place.record.values.get(spec.name, spec.default)
+        values.update(spec.values(place.record.values.get(spec.name, spec.default)))
     if step is not None:
         for spec in step.own_vars():
-            values[spec.name] = place.record.values.get(step_key(step, spec.name), spec.default)
+            values.update(spec.values(place.record.values.get(step_key(step, spec.name),
+                                                              spec.default)))
     return values
 
 
@@ -44,7 +45,7 @@ def choose_missing(api: docker.APIClient, place: LessonPlace, step: Step,
             (spec, step_key(step, spec.name)) for spec in step.own_vars()]
         for spec, key in recorded:
             if key in record.values and taken_by_others(api, spec.form, record.values[key],
-                                                        learner):
+                                                        learner, record.created):
                 del record.values[key]
     missing = [spec for spec in lesson_specs if spec.name not in record.values]
     if missing:
@@ -55,10 +56,12 @@ def choose_missing(api: docker.APIClient, place: LessonPlace, step: Step,
                               for name, value in choose_values(api, own).items()})
 
 
-def taken_by_others(api: docker.APIClient, form: str, value: str, learner: str) -> bool:
-    """Whether a free name or port chosen earlier now belongs to someone else: a container
-    without this learner's label has the name or publishes the port, or (for a port)
-    a program outside docker listens on it."""
+def taken_by_others(api: docker.APIClient, form: str, value: str, learner: str,
+                    created: list[dict[str, str]] | None = None) -> bool:
+    """Whether a free name, port or image name chosen earlier now belongs to someone
+    else: a container without this learner's label has the name or publishes the port,
+    a program outside docker listens on the port, or an image has the name that the
+    learner's commands did not make in this lesson."""
     from tutor.practice.labels import LEARNER_LABEL
 
     def others(containers: list[dict]) -> bool:
@@ -68,6 +71,10 @@ def taken_by_others(api: docker.APIClient, form: str, value: str, learner: str) 
         named = [c for c in api.containers(all=True, filters={"name": value})
                  if f"/{value}" in (c.get("Names") or ())]
         return others(named)
+    if form == "free_image":
+        made = any(item.get("kind") == "image" and item.get("ref") == value
+                   and not item.get("replaced") for item in created or ())
+        return not made and image_exists(api, value)
     if form == "free_port" and value.isdigit():
         publishing = [c for c in api.containers(filters={"publish": value})
                       if any(str(port.get("PublicPort")) == value for port in c.get("Ports") or ())]

@@ -63,6 +63,28 @@ def first_free_port(wanted: int, taken: set[int]) -> int:
     return wanted  # everything near is busy: let the check report the clash plainly
 
 
+def first_free_image(api: docker.APIClient, wanted: str) -> str:
+    """``hello:1``, or ``hello-2:1``, ``hello-3:1``... when a local image has the name: a
+    lesson must never build over a learner's own image."""
+    repository, _, tag = wanted.rpartition(":")
+    candidate, number = wanted, 1
+    while image_exists(api, candidate):
+        number += 1
+        candidate = f"{repository}-{number}:{tag}"
+    return candidate
+
+
+def image_exists(api: docker.APIClient, ref: str) -> bool:
+    """Whether an image has exactly this name (not an ID prefix that happens to match)."""
+    import docker.errors  # the SDK loads after the first prompt
+
+    try:
+        image = api.inspect_image(ref)
+    except docker.errors.NotFound:
+        return False
+    return ref in (image.get("RepoTags") or ())
+
+
 def choose_values(api: docker.APIClient, specs: Iterable[VarSpec]) -> dict[str, str]:
     specs = list(specs)
     values: dict[str, str] = {}
@@ -79,6 +101,8 @@ def choose_values(api: docker.APIClient, specs: Iterable[VarSpec]) -> dict[str, 
             port = first_free_port(int(spec.default), ports)
             values[spec.name] = str(port)
             ports.add(port)
+        elif spec.form == "free_image":
+            values[spec.name] = first_free_image(api, spec.default)
         elif spec.form == "engine_fact":
             info = info if info is not None else api.info()
             values[spec.name] = str(info.get(ENGINE_INFO_KEYS[spec.default], "unknown"))

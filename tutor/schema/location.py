@@ -31,6 +31,8 @@ class LessonProblem:
     where: Where
     message: str
     line: int | None = None
+    # A warning does not stop the lesson from loading; lint still shows it.
+    warning: bool = False
 
     def __str__(self) -> str:
         location = str(self.where.file)
@@ -47,5 +49,6 @@ class LessonProblem:
         if self.where.field:
             parts.append(f"field '{self.where.field}'")
         context = ", ".join(parts)
-        return f"{location}: {context}: {self.message}" if context else f"{location}: {self.message}"
+        message = f"warning: {self.message}" if self.warning else self.message
+        return f"{location}: {context}: {message}" if context else f"{location}: {message}"
 

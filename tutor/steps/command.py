@@ -15,6 +15,7 @@ from tutor.course.practice_spec import (
     VarSpec,
     WrongAttempt,
     action_texts,
+    var_names,
 )
 from tutor.render import blocks
 from tutor.schema.fields import MISSING, Fields, each_item
@@ -87,7 +88,7 @@ class CommandStep(Step):
         setup = parse_setup(fields)
         # Visible in a step: the lesson's vars, the step's own, every setup resource's
         # `as` name (its real, unique name) and `workspace`.
-        declared = (fields.declared | {BUILTIN_WORKSPACE} | {var.name for var in variables}
+        declared = (fields.declared | {BUILTIN_WORKSPACE} | var_names(variables)
                     | setup_names(setup))
         check_value = fields.raw("check", required=True)
         check = None

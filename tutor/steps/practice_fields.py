@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from tutor.checks.refs import is_image_id, reference_problem
 from tutor.course.practice_spec import (
     CONTAINER_STATES,
     ENGINE_FACTS,
@@ -59,6 +60,9 @@ def parse_vars(fields: Fields) -> tuple[VarSpec, ...]:
             var_fields.field_problem(form, f"must be one of {', '.join(ENGINE_FACTS)}")
         elif form != "free_port" and not isinstance(raw, str):
             var_fields.field_problem(form, f"must be text, found {describe_type(raw)}")
+        elif form == "free_image" and not _tagged_reference(raw):
+            var_fields.field_problem(form, f"'{raw}' must be an image name with a tag, such "
+                                           "as hello:1 (a number needs quotes: \"hello:1\")")
         else:
             specs.append(VarSpec(str(name), form, str(raw)))
         var_fields.finish()
@@ -168,3 +172,10 @@ def play_lists(fields: Fields, name: str) -> tuple[tuple[PlayAction, ...], ...]:
         if actions:
             result.append(actions)
     return tuple(result)
+
+
+def _tagged_reference(value: str) -> bool:
+    """``hello:1`` or ``team/app:2.0``: a valid reference with a tag and no registry."""
+    _repository, colon, tag = value.rpartition(":")
+    return (bool(colon) and bool(tag) and "/" not in tag and reference_problem(value) is None
+            and not is_image_id(value) and "@" not in value)
