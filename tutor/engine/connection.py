@@ -16,16 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from tutor.engine.diagnosis import (
-    SSH,
+from tutor.engine.diagnosis import diagnose, problem_for
+from tutor.engine.endpoint import Endpoint
+from tutor.engine.problem import (
     ApiVersionUnsupported,
     EngineProblem,
     NotDockerResponse,
-    diagnose,
-    problem_for,
+    ProblemKind,
     version_lt,
 )
-from tutor.engine.endpoint import Endpoint
 
 if TYPE_CHECKING:
     import docker
@@ -179,8 +178,8 @@ class Engine:
             return EngineStatus(ok=False, problem=self._diagnose(RuntimeError(endpoint.error)))
         if endpoint.scheme == "ssh" and not _paramiko_available():
             return EngineStatus(ok=False, problem=problem_for(
-                SSH, endpoint, reason="No module named 'paramiko'", environ=self.environ,
-                home=self.home))
+                ProblemKind.SSH, endpoint, reason="No module named 'paramiko'",
+                environ=self.environ, home=self.home))
         try:
             if self._raw is None:
                 self._raw = self._build_client(_sdk_max_api())
