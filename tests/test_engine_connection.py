@@ -27,7 +27,8 @@ def engine_at(path: Path, source: str = "DOCKER_HOST", **kwargs) -> Engine:
 
 def test_importing_the_engine_layer_does_not_import_docker() -> None:
     code = ("import sys, tutor.engine, tutor.engine.connection, tutor.engine.runner, "
-            "tutor.engine.doctor, tutor.engine.diagnosis; "
+            "tutor.engine.doctor, tutor.engine.diagnosis, tutor.engine.compose, "
+            "tutor.engine.product; "
             "print('docker' in sys.modules, 'requests' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)

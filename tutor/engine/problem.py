@@ -27,6 +27,7 @@ class ProblemKind(Enum):
     HOST_UNREACHABLE = "host_unreachable"
     NOT_DOCKER = "not_docker"
     CLI_MISSING = "cli_missing"
+    COMPOSE_MISSING = "compose_missing"
     UNKNOWN = "unknown"
 
     @property
@@ -48,6 +49,7 @@ _SHORT = {
     ProblemKind.HOST_UNREACHABLE: "host unreachable",
     ProblemKind.NOT_DOCKER: "not a Docker engine",
     ProblemKind.CLI_MISSING: "docker CLI missing",
+    ProblemKind.COMPOSE_MISSING: "Compose missing",
     ProblemKind.UNKNOWN: "error",
 }
 
