@@ -15,16 +15,8 @@ from test_engine_fakes import (  # noqa: F401 - socket_dir_fixture is a fixture
 )
 
 from tutor.engine.connection import Engine, EngineUnavailable, format_status
-from tutor.engine.diagnosis import (
-    API_VERSION,
-    CONTEXT_MISSING,
-    NOT_DOCKER,
-    NOT_RUNNING,
-    SOCKET_MISSING,
-    SSH,
-    TIMEOUT,
-)
 from tutor.engine.endpoint import Endpoint
+from tutor.engine.problem import ProblemKind
 
 ENVIRON = {"HOME": "/nonexistent-home", "XDG_RUNTIME_DIR": "/nonexistent-run"}
 
@@ -35,7 +27,9 @@ def engine_at(path: Path, source: str = "DOCKER_HOST", **kwargs) -> Engine:
 
 def test_importing_the_engine_layer_does_not_import_docker() -> None:
     code = ("import sys, tutor.engine, tutor.engine.connection, tutor.engine.runner, "
-            "tutor.engine.doctor; print('docker' in sys.modules, 'requests' in sys.modules)")
+            "tutor.engine.doctor, tutor.engine.diagnosis, tutor.engine.compose, "
+            "tutor.engine.product; "
+            "print('docker' in sys.modules, 'requests' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.split() == ["False", "False"]
@@ -47,7 +41,7 @@ def test_missing_socket(tmp_path: Path) -> None:
     status = engine.probe()
     assert not status.ok
     problem = status.problem
-    assert problem is not None and problem.kind == SOCKET_MISSING
+    assert problem is not None and problem.kind is ProblemKind.SOCKET_MISSING
     assert problem.summary == f"No Docker engine socket at {path}"
     assert f"Tried unix://{path} (DOCKER_HOST)" in problem.detail
     assert "unset DOCKER_HOST" in problem.fix
@@ -57,7 +51,7 @@ def test_missing_socket(tmp_path: Path) -> None:
 def test_dead_socket_is_not_running(socket_dir: Path) -> None:
     path = dead_socket(socket_dir / "d.sock")
     status = engine_at(path, source="docker context 'x'").probe()
-    assert status.problem is not None and status.problem.kind == NOT_RUNNING
+    assert status.problem is not None and status.problem.kind is ProblemKind.NOT_RUNNING
     assert "connection refused" in status.problem.detail
     assert f"unix://{path}" in status.problem.fix and "docker context 'x'" in status.problem.fix
 
@@ -69,7 +63,8 @@ def test_something_else_listening_is_not_docker(socket_dir: Path, reply: bytes) 
     with RawSocketServer(path, reply):
         status = engine_at(path).probe()
     assert not status.ok
-    assert status.problem is not None and status.problem.kind == NOT_DOCKER, status.problem
+    problem = status.problem
+    assert problem is not None and problem.kind is ProblemKind.NOT_DOCKER, problem
     assert status.problem.summary == "Something answered, but not a Docker engine"
     assert "Traceback" not in str(status.problem)
 
@@ -85,7 +80,7 @@ def test_silent_server_times_out(socket_dir: Path) -> None:
         status = engine_at(path, timeout=0.3).probe()
     finally:
         listener.close()
-    assert status.problem is not None and status.problem.kind == TIMEOUT
+    assert status.problem is not None and status.problem.kind is ProblemKind.TIMEOUT
     assert "no answer within 0.3 s" in status.problem.detail
 
 
@@ -127,7 +122,7 @@ def test_no_common_api_version(socket_dir: Path, version: dict, needle: str) -> 
         status = engine.probe()
         with pytest.raises(EngineUnavailable) as caught:
             _ = engine.api
-    assert status.problem is not None and status.problem.kind == API_VERSION
+    assert status.problem is not None and status.problem.kind is ProblemKind.API_VERSION
     assert needle in status.problem.fix
     assert caught.value.problem == status.problem
 
@@ -136,7 +131,7 @@ def test_reply_without_api_version_is_not_docker(socket_dir: Path) -> None:
     path = socket_dir / "j.sock"
     with FakeDockerApi(path, version={"hello": "world"}):
         status = engine_at(path).probe()
-    assert status.problem is not None and status.problem.kind == NOT_DOCKER
+    assert status.problem is not None and status.problem.kind is ProblemKind.NOT_DOCKER
     assert "no ApiVersion" in status.problem.detail
 
 
@@ -158,7 +153,7 @@ def test_api_raises_engine_unavailable_with_the_problem(tmp_path: Path) -> None:
     engine = engine_at(tmp_path / "none.sock")
     with pytest.raises(EngineUnavailable) as caught:
         _ = engine.api
-    assert caught.value.problem.kind == SOCKET_MISSING
+    assert caught.value.problem.kind is ProblemKind.SOCKET_MISSING
     assert str(caught.value) == caught.value.problem.summary
 
 
@@ -168,7 +163,7 @@ def test_problem_for_an_api_error_invalidates(socket_dir: Path) -> None:
     with FakeDockerApi(path):
         assert engine.probe().ok
     problem = engine.problem_for(ConnectionRefusedError(111, "Connection refused"))
-    assert problem.kind == NOT_RUNNING
+    assert problem.kind is ProblemKind.NOT_RUNNING
     assert engine.probe().ok is False  # re-checked, not the cached "ok"
 
 
@@ -185,7 +180,7 @@ def test_context_that_does_not_exist_never_connects() -> None:
     endpoint = Endpoint(host="", source="docker context 'gone'", context="gone",
                         error="context not found (no /x/meta.json)")
     status = Engine(endpoint, environ={}).probe()
-    assert status.problem is not None and status.problem.kind == CONTEXT_MISSING
+    assert status.problem is not None and status.problem.kind is ProblemKind.CONTEXT_MISSING
 
 
 def test_ssh_endpoint_without_paramiko_says_so() -> None:
@@ -197,7 +192,7 @@ def test_ssh_endpoint_without_paramiko_says_so() -> None:
     else:
         pytest.skip("paramiko is installed here")
     status = Engine(Endpoint(host="ssh://me@box", source="DOCKER_HOST"), environ={}).probe()
-    assert status.problem is not None and status.problem.kind == SSH
+    assert status.problem is not None and status.problem.kind is ProblemKind.SSH
     assert "pip install paramiko" in status.problem.fix
 
 

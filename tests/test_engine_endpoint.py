@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +18,6 @@ from tutor.engine.endpoint import (
     TlsSettings,
     alternative_sockets,
     cli_environment,
-    context_dir_name,
     resolve_endpoint,
 )
 
@@ -49,10 +52,6 @@ def home(tmp_path: Path) -> Path:
     path = tmp_path / "home"
     path.mkdir()
     return path
-
-
-def test_context_dirs_are_named_by_sha256_of_the_name() -> None:
-    assert context_dir_name("colima") == hashlib.sha256(b"colima").hexdigest()
 
 
 def test_nothing_configured_means_the_default_socket(home: Path) -> None:
@@ -294,3 +293,170 @@ def test_resolution_never_switches_to_an_existing_alternative(tmp_path: Path, ho
     (run / "docker.sock").touch()
     endpoint = resolve_endpoint({"HOME": str(home), "XDG_RUNTIME_DIR": str(run)})
     assert endpoint.host == DEFAULT_HOST
+
+
+# -- context stores made by the real docker CLI ---------------------------------------------
+
+DOCKER_CLI = shutil.which("docker")
+needs_cli = pytest.mark.skipif(
+    DOCKER_CLI is None,
+    reason="the docker CLI writes the real context stores these tests read "
+           "(scripts/engine-up installs it)")
+
+
+def docker_cli(config: Path, *args: str) -> str:
+    """Run the real docker CLI on the config directory ``config`` (never the engine)."""
+    done = subprocess.run(["docker", "--config", str(config), *args], capture_output=True,
+                          text=True, check=False, timeout=60,
+                          env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+                               "HOME": str(config.parent)})
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def cli_view(config: Path, name: str) -> dict:
+    """How the docker CLI itself sees context ``name``."""
+    return json.loads(docker_cli(config, "context", "inspect", name, "--format", "{{json .}}"))
+
+
+@pytest.fixture
+def certificate(tmp_path: Path) -> Path:
+    """A real self-signed certificate and key (the CLI refuses files that are not PEM)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl makes the test certificate; it is not on PATH")
+    directory = tmp_path / "pki"
+    directory.mkdir()
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=test",
+                    "-keyout", str(directory / "key.pem"), "-out", str(directory / "cert.pem")],
+                   capture_output=True, check=True, timeout=60)
+    return directory
+
+
+@needs_cli
+def test_a_cli_context_without_config_json_is_found(tmp_path: Path, home: Path) -> None:
+    """``docker context create`` writes no config.json; the store is read all the same
+    (the SDK's own ContextAPI looks for the store next to a config.json only)."""
+    config = tmp_path / "cfg"
+    docker_cli(config, "context", "create", "box", "--docker", "host=tcp://10.1.2.3:2375")
+    assert not (config / "config.json").exists()
+    endpoint = resolve_endpoint({"HOME": str(home), "DOCKER_CONFIG": str(config),
+                                 "DOCKER_CONTEXT": "box"})
+    assert endpoint.host == cli_view(config, "box")["Endpoints"]["docker"]["Host"]
+    assert endpoint.host == "tcp://10.1.2.3:2375"
+    assert endpoint.source == "docker context 'box'" and endpoint.error is None
+    assert endpoint.tls is None  # no TLS material, SkipTLSVerify false: plain HTTP
+
+
+@needs_cli
+def test_the_context_chosen_by_docker_context_use(tmp_path: Path, home: Path) -> None:
+    config = tmp_path / "cfg"
+    docker_cli(config, "context", "create", "colima", "--docker",
+               "host=unix:///home/me/.colima/default/docker.sock")
+    docker_cli(config, "context", "use", "colima")
+    endpoint = resolve_endpoint({"HOME": str(home), "DOCKER_CONFIG": str(config)})
+    assert endpoint.context == "colima"
+    assert endpoint.host == "unix:///home/me/.colima/default/docker.sock"
+    assert cli_environment(endpoint, {"DOCKER_CONFIG": str(config)}) == {
+        "DOCKER_CONFIG": str(config), "DOCKER_HOST": endpoint.host}
+
+
+@needs_cli
+def test_a_cli_context_with_full_tls_material(tmp_path: Path, home: Path,
+                                              certificate: Path) -> None:
+    config = tmp_path / "cfg"
+    ca, cert, key = certificate / "cert.pem", certificate / "cert.pem", certificate / "key.pem"
+    docker_cli(config, "context", "create", "remote", "--docker",
+               f"host=tcp://build.example:2376,ca={ca},cert={cert},key={key}")
+    view = cli_view(config, "remote")
+    tls_dir = Path(view["Storage"]["TLSPath"]) / "docker"
+    assert sorted(view["TLSMaterial"]["docker"]) == ["ca.pem", "cert.pem", "key.pem"]
+    endpoint = resolve_endpoint({"HOME": str(home), "DOCKER_CONFIG": str(config),
+                                 "DOCKER_CONTEXT": "remote"})
+    assert endpoint.tls == TlsSettings(verify=True, ca_cert=tls_dir / "ca.pem",
+                                       client_cert=tls_dir / "cert.pem",
+                                       client_key=tls_dir / "key.pem", cert_dir=tls_dir)
+
+
+@needs_cli
+def test_a_cli_context_with_only_a_ca_still_uses_tls(tmp_path: Path, home: Path,
+                                                     certificate: Path) -> None:
+    """The CLI verifies the engine with the CA and sends no client certificate; the
+    SDK's Context would drop TLS altogether (it wants all three files)."""
+    config = tmp_path / "cfg"
+    docker_cli(config, "context", "create", "ca-only", "--docker",
+               f"host=tcp://build.example:2376,ca={certificate / 'cert.pem'}")
+    tls_dir = Path(cli_view(config, "ca-only")["Storage"]["TLSPath"]) / "docker"
+    endpoint = resolve_endpoint({"HOME": str(home), "DOCKER_CONFIG": str(config),
+                                 "DOCKER_CONTEXT": "ca-only"})
+    assert endpoint.tls == TlsSettings(verify=True, ca_cert=tls_dir / "ca.pem",
+                                       cert_dir=tls_dir)
+
+
+@needs_cli
+def test_a_cli_context_that_skips_verification(tmp_path: Path, home: Path) -> None:
+    config = tmp_path / "cfg"
+    docker_cli(config, "context", "create", "lab", "--docker",
+               "host=tcp://lab.example:2376,skip-tls-verify=true")
+    assert cli_view(config, "lab")["Endpoints"]["docker"]["SkipTLSVerify"] is True
+    endpoint = resolve_endpoint({"HOME": str(home), "DOCKER_CONFIG": str(config),
+                                 "DOCKER_CONTEXT": "lab"})
+    assert endpoint.tls is not None and endpoint.tls.verify is False
+    assert endpoint.tls.ca_cert is None and endpoint.tls.client_cert is None
+
+
+@needs_cli
+def test_a_cli_context_whose_meta_json_broke(tmp_path: Path, home: Path) -> None:
+    config = tmp_path / "cfg"
+    docker_cli(config, "context", "create", "box", "--docker", "host=tcp://10.1.2.3:2375")
+    meta = next((config / "contexts" / "meta").glob("*/meta.json"))
+    meta.write_text('{"Name": "box", "Endpoints": {"docker": "tcp://x"}}', encoding="utf-8")
+    endpoint = resolve_endpoint({"HOME": str(home), "DOCKER_CONFIG": str(config),
+                                 "DOCKER_CONTEXT": "box"})
+    assert endpoint.host == "" and endpoint.error == f"{meta} has no Endpoints.docker.Host"
+
+
+@needs_cli
+def test_a_context_the_store_does_not_have(tmp_path: Path, home: Path) -> None:
+    config = tmp_path / "cfg"
+    docker_cli(config, "context", "create", "box", "--docker", "host=tcp://10.1.2.3:2375")
+    endpoint = resolve_endpoint({"HOME": str(home), "DOCKER_CONFIG": str(config),
+                                 "DOCKER_CONTEXT": "bxo"})
+    assert endpoint.error is not None and endpoint.error.startswith("context not found (no ")
+    assert str(config / "contexts" / "meta") in endpoint.error
+
+
+def test_the_sdk_is_loaded_only_when_a_context_is_configured(tmp_path: Path, home: Path) -> None:
+    write_context(home / ".docker", "colima", "unix:///c.sock")
+    code = ("import sys; from tutor.engine.endpoint import resolve_endpoint; "
+            "endpoint = resolve_endpoint({'HOME': sys.argv[1], **dict([sys.argv[2:4]])}); "
+            "print(endpoint.host, 'docker' in sys.modules, 'requests' in sys.modules)")
+    without = subprocess.run([sys.executable, "-c", code, str(home), "DOCKER_HOST",
+                              "unix:///x.sock"], capture_output=True, text=True, check=True)
+    assert without.stdout.split() == ["unix:///x.sock", "False", "False"]
+    default = subprocess.run([sys.executable, "-c", code, str(tmp_path), "X", "1"],
+                             capture_output=True, text=True, check=True)
+    assert default.stdout.split() == [DEFAULT_HOST, "False", "False"]
+    with_context = subprocess.run([sys.executable, "-c", code, str(home), "DOCKER_CONTEXT",
+                                   "colima"], capture_output=True, text=True, check=True)
+    assert with_context.stdout.split() == ["unix:///c.sock", "True", "True"]
+
+
+@needs_cli
+def test_why_the_sdks_context_api_is_not_asked_to_find_the_store(
+        tmp_path: Path, certificate: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the docker SDK's ContextAPI does with real CLI stores. If this starts to
+    fail, the SDK has caught up with the CLI and endpoint.py can lean on it more."""
+    from docker.context import ContextAPI
+
+    config = tmp_path / "cfg"
+    docker_cli(config, "context", "create", "box", "--docker", "host=tcp://10.1.2.3:2375")
+    docker_cli(config, "context", "create", "ca-only", "--docker",
+               f"host=tcp://build.example:2376,ca={certificate / 'cert.pem'}")
+    monkeypatch.setenv("DOCKER_CONFIG", str(config))
+    monkeypatch.setenv("HOME", str(tmp_path / "empty-home"))
+    monkeypatch.chdir(tmp_path)
+    assert ContextAPI.get_context("box") is None  # no config.json: the store is not found
+    (config / "config.json").write_text("{}", encoding="utf-8")
+    assert ContextAPI.get_context("box").Host == "tcp://10.1.2.3:2375"
+    assert ContextAPI.get_context("ca-only").TLSConfig is None  # the CA alone is dropped

@@ -34,6 +34,9 @@ def started():
         with open(marker, "w") as handle:
             handle.write(str(os.getpid()))
 
+if what == "compose":          # like a docker CLI without the compose plugin
+    print("docker: unknown command: docker compose", file=sys.stderr)
+    sys.exit(1)
 if what == "version":          # docker version --format '{{json .Client}}'
     print(json.dumps({"Version": "99.1.0-fake", "ApiVersion": "1.43", "Os": "linux"}))
     sys.exit(int(os.environ.get("FAKE_DOCKER_EXIT", "0")))
@@ -117,10 +120,11 @@ class FakeDockerApi:
 
     def __init__(self, path: Path, version: dict | None = None,
                  images: dict[str, str] | None = None,
-                 registry: dict[str, int] | None = None) -> None:
+                 registry: dict[str, int] | None = None, info: dict | None = None) -> None:
         self.path = path
         self.version = version or {"Version": "99.0.0-fake", "ApiVersion": "1.43",
                                    "MinAPIVersion": "1.12", "Os": "linux", "Arch": "amd64"}
+        self.info = info   # GET /info's answer; None: 404, as from an engine without it
         self.images = images or {}          # name -> image id
         self.registry = registry or {}      # name -> status code for /distribution
         self.requests: list[str] = []
@@ -153,6 +157,8 @@ class FakeDockerApi:
             parts = parts[1:]
         if parts == ["version"]:
             return 200, self.version
+        if parts == ["info"] and self.info is not None:
+            return 200, self.info
         if len(parts) >= 3 and parts[0] == "images" and parts[-1] == "json":
             name = "/".join(parts[1:-1])
             if name in self.images:

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_engine_doctor import doctor_rows
 from test_engine_fakes import make_env
 
 from tutor.engine.connection import Engine
@@ -44,7 +45,8 @@ def test_probe_ok(endpoint: Endpoint) -> None:
     status = engine.probe()
     assert status.ok and status.problem is None
     assert status.server_version and status.api_version and status.negotiated_api_version
-    assert engine.status_line().startswith("engine ok · ")
+    assert ("Engine", status.server_version) in status.components  # Docker's own engine
+    assert engine.status_line() == f"engine ok · {status.short_version}"
     assert isinstance(engine.api.info()["Containers"], int)
 
 
@@ -73,3 +75,8 @@ def test_doctor_with_the_real_engine(endpoint: Endpoint) -> None:
     assert status == ExitStatus.SUCCESS, out
     assert "reachable" in out and "Image busybox" in out
     assert "Traceback" not in out
+    rows = doctor_rows(out)
+    # The test engine is Docker's own (dockerd, not Podman), running as root.
+    assert rows["Engine kind"].startswith("Docker Engine"), rows
+    assert "Podman" not in rows["Engine kind"] and "rootless" not in rows["Engine kind"]
+    assert "Docker Compose" in rows

@@ -19,7 +19,7 @@ from test_practice_fixtures import RecordingApi
 
 from tutor.course.lesson import Course, Lesson
 from tutor.engine.connection import EngineStatus
-from tutor.engine.diagnosis import EngineProblem
+from tutor.engine.diagnosis import EngineProblem, ProblemKind
 from tutor.engine.endpoint import Endpoint
 from tutor.engine.runner import RunResult
 from tutor.environment import Environment
@@ -33,7 +33,7 @@ from tutor.progress import PASSED, ProgressStore
 from tutor.repl.conversation import Conversation
 
 PROBLEM = EngineProblem(
-    kind="socket_missing",
+    kind=ProblemKind.SOCKET_MISSING,
     summary="No Docker engine socket at /var/run/docker.sock",
     detail="Tried unix:///var/run/docker.sock (default socket): the socket file does not exist.",
     fix="Start the engine:\n  Linux: sudo systemctl start docker",

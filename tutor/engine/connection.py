@@ -16,16 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from tutor.engine.diagnosis import (
-    SSH,
+from tutor.engine.diagnosis import diagnose, problem_for
+from tutor.engine.endpoint import Endpoint
+from tutor.engine.problem import (
     ApiVersionUnsupported,
     EngineProblem,
     NotDockerResponse,
-    diagnose,
-    problem_for,
+    ProblemKind,
     version_lt,
 )
-from tutor.engine.endpoint import Endpoint
 
 if TYPE_CHECKING:
     import docker
@@ -48,6 +47,10 @@ class EngineStatus:
     negotiated_api_version: str | None = None  # what the tutor uses: min(engine, SDK)
     os: str | None = None               # "linux"
     arch: str | None = None             # "amd64"
+    platform_name: str | None = None    # "Docker Engine - Community", "" for distro builds
+    # (name, version) from /version's Components: ("Engine", "20.10.24"), ("containerd",
+    # ...); Podman's Docker-compatible API lists ("Podman Engine", "5.2.2").
+    components: tuple[tuple[str, str], ...] = ()
     problem: EngineProblem | None = None
     checked_at: float = field(default_factory=time.monotonic)
 
@@ -179,8 +182,8 @@ class Engine:
             return EngineStatus(ok=False, problem=self._diagnose(RuntimeError(endpoint.error)))
         if endpoint.scheme == "ssh" and not _paramiko_available():
             return EngineStatus(ok=False, problem=problem_for(
-                SSH, endpoint, reason="No module named 'paramiko'", environ=self.environ,
-                home=self.home))
+                ProblemKind.SSH, endpoint, reason="No module named 'paramiko'",
+                environ=self.environ, home=self.home))
         try:
             if self._raw is None:
                 self._raw = self._build_client(_sdk_max_api())
@@ -196,7 +199,8 @@ class Engine:
             return EngineStatus(ok=False, problem=self._diagnose(error))
         return EngineStatus(ok=True, server_version=info.get("Version"), api_version=server_api,
                             min_api_version=server_min, negotiated_api_version=negotiated,
-                            os=info.get("Os"), arch=info.get("Arch"))
+                            os=info.get("Os"), arch=info.get("Arch"),
+                            platform_name=_platform_name(info), components=_components(info))
 
     def invalidate(self) -> None:
         """Forget the cached status: the next probe (or ``api``) asks the engine again."""
@@ -254,6 +258,19 @@ class Engine:
                 client.close()
             except Exception:
                 pass
+
+
+def _platform_name(info: Mapping[str, Any]) -> str | None:
+    platform = info.get("Platform")
+    name = platform.get("Name") if isinstance(platform, dict) else None
+    return name if isinstance(name, str) else None
+
+
+def _components(info: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """(name, version) of /version's Components list (older engines have none)."""
+    listed = info.get("Components")
+    found = [item for item in listed if isinstance(item, dict)] if isinstance(listed, list) else []
+    return tuple((str(item.get("Name", "")), str(item.get("Version", ""))) for item in found)
 
 
 def format_status(status: EngineStatus | None) -> str:

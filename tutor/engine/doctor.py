@@ -1,8 +1,10 @@
 """``docker-tutor doctor``: is everything in place to practise, and if not, the fix.
 
-Reports the docker CLI (the tutor runs the learner's commands with it), the engine
-endpoint and why it was chosen, whether the engine answers and its versions, and
-for each image asked about whether it is present locally or could be pulled.
+Reports the docker CLI (the tutor runs the learner's commands with it), Docker
+Compose, the engine endpoint and why it was chosen, whether the engine answers,
+which engine it is (Docker Engine, Docker Desktop, Podman; rootless; remote) and
+its versions, and for each image asked about whether it is present locally or
+could be pulled.
 Every failure is shown as a problem with its exact fix, never as a traceback.
 """
 
@@ -14,8 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tutor.engine.diagnosis import EngineProblem, cli_missing_problem, print_problem
+from tutor.engine.compose import ComposeInfo, find_compose
+from tutor.engine.diagnosis import print_problem
 from tutor.engine.endpoint import Endpoint, cli_environment, resolve_endpoint
+from tutor.engine.fixes import cli_missing_problem, compose_missing_problem
+from tutor.engine.problem import EngineProblem
+from tutor.engine.product import EngineProduct, identify, remote_host
 from tutor.engine.runner import find_docker
 from tutor.status import ExitStatus
 
@@ -78,13 +84,15 @@ def run_doctor(env: Environment, endpoint: Endpoint | None = None,
     from tutor.engine.connection import Engine
 
     console = env.console
-    problems: list[EngineProblem] = []
+    problems: list[EngineProblem] = []   # practice cannot work until these are fixed
+    advice: list[EngineProblem] = []     # worth fixing, but practice works without
     try:
         if endpoint is None:
             endpoint = resolve_endpoint(env.environ)
         if engine is None:
             engine = Engine(endpoint, environ=env.environ)
         cli = client_info(endpoint, env.environ)
+        compose = find_compose(endpoint, env.environ, cli.path)
         status = engine.probe(max_age=0)
     except Exception as error:  # pragma: no cover - resolve/probe do not raise
         console.print(Text(f"docker-tutor doctor failed: {type(error).__name__}: {error}",
@@ -107,15 +115,22 @@ def run_doctor(env: Environment, endpoint: Endpoint | None = None,
     else:
         api = f" (API {cli.api_version})" if cli.api_version else ""
         row("docker CLI", f"{cli.version}{api}, {cli.path}", OK)
+    _compose_row(row, compose)
+    if compose is None:
+        advice.append(compose_missing_problem())
 
     row("Endpoint", endpoint.host or "(none)")
     row("Chosen by", endpoint.source)
+    remote = remote_host(endpoint)
+    if remote is not None:
+        row("Remote host", remote)
     if endpoint.tls is not None:
         row("TLS", "verify server certificate" if endpoint.tls.verify
             else "on, without verifying the server", PLAIN)
 
     if status.ok:
         row("Engine", "reachable", OK)
+        row("Engine kind", _product(engine, status).describe())
         platform = f", {status.platform}" if status.platform else ""
         row("Engine version", f"{status.server_version} (API {status.api_version}{platform})")
         row("API used", f"{status.negotiated_api_version}")
@@ -138,8 +153,32 @@ def run_doctor(env: Environment, endpoint: Endpoint | None = None,
             print_problem(console, problem, indent=2)
     else:
         console.print(Text("Everything needed for the practice steps is in place.", style=OK))
+    if advice:
+        console.print()
+        console.print(Text("Worth fixing too:", style="tutor.heading"))
+        for problem in advice:
+            print_problem(console, problem, indent=2)
     ok = status.ok and cli.path is not None
     return ExitStatus.SUCCESS if ok else ExitStatus.ENGINE_UNAVAILABLE
+
+
+def _compose_row(row: Any, compose: ComposeInfo | None) -> None:
+    if compose is None:
+        row("Docker Compose", "not found (neither docker compose nor docker-compose)", WARN)
+    else:
+        row("Docker Compose", compose.describe(), OK if compose.major >= 2 else WARN)
+
+
+def _product(engine: Engine, status: EngineStatus) -> EngineProduct:
+    """Which engine answers; /info tells whether it is rootless (unknown if it fails)."""
+    options: list[str] | None = None
+    try:
+        listed = engine.api.info().get("SecurityOptions")
+    except Exception:  # an engine that answers /version but not /info: leave it unknown
+        listed = None
+    if isinstance(listed, list):
+        options = [str(option) for option in listed]
+    return identify(engine.endpoint, status.platform_name, status.components, options)
 
 
 def _image_report(engine: Engine, status: EngineStatus,

@@ -8,6 +8,12 @@ Order (docker CLI's ``resolveContextName``):
    context ``default`` means the default socket;
 3. the default socket ``unix:///var/run/docker.sock``.
 
+A context's metadata is read with the docker SDK's context classes, imported only
+when a context is configured (the SDK is slow to import). Where the SDK's own
+``ContextAPI`` differs from the CLI, this module does what the CLI does: it finds
+the store in ``$DOCKER_CONFIG`` or ``~/.docker`` whether or not a config.json is
+there, and uses a context's TLS files even when only some of them exist.
+
 Other well-known sockets (rootless, Docker Desktop, Colima, Podman...) are never
 used silently: :func:`alternative_sockets` lists the ones that exist so problem
 messages can suggest them.
@@ -19,7 +25,6 @@ Resolve once per process and hand the same :class:`Endpoint` to the SDK
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Mapping
@@ -111,11 +116,6 @@ def _home(environ: Mapping[str, str], home: Path | None) -> Path:
     return Path.home()
 
 
-def context_dir_name(name: str) -> str:
-    """Contexts are stored under the sha256 (hex) of their name."""
-    return hashlib.sha256(name.encode("utf-8")).hexdigest()
-
-
 def resolve_endpoint(environ: Mapping[str, str], home: Path | None = None) -> Endpoint:
     """Find the engine the docker CLI would use. Pure: reads files, never connects."""
     host = environ.get("DOCKER_HOST", "")
@@ -159,13 +159,10 @@ def _current_context(configs: Path) -> str:
 
 def _from_context(name: str, configs: Path) -> Endpoint:
     source = f"docker context '{name}'"
-    digest = context_dir_name(name)
-    meta_path = configs / "contexts" / "meta" / digest / "meta.json"
     try:
-        host, skip_verify = _read_context_meta(meta_path)
+        host, skip_verify, tls_dir = _read_context(name, configs)
     except _ContextError as error:
         return Endpoint(host="", source=source, context=name, error=str(error))
-    tls_dir = configs / "contexts" / "tls" / digest / "docker"
     tls = None
     endpoint = Endpoint(host=host, source=source, context=name)
     if endpoint.scheme == "tcp":
@@ -176,23 +173,41 @@ def _from_context(name: str, configs: Path) -> Endpoint:
     return Endpoint(host=host, source=source, context=name, tls=tls)
 
 
-def _read_context_meta(meta_path: Path) -> tuple[str, bool]:
+def _read_context(name: str, configs: Path) -> tuple[str, bool, Path]:
+    """(host, SkipTLSVerify, TLS directory) of context ``name`` in the store under
+    ``configs``, read with the docker SDK's context classes.
+
+    The SDK's ``ContextAPI`` is not asked to find the store: it looks for it through
+    the process's own environment and only next to an existing config.json, which
+    ``docker context create`` does not write; nor for the TLS files: it ignores a
+    context that has a CA but no client certificate (the CLI then still uses TLS).
+    """
+    # The SDK is slow to import; only a configured context needs it.
+    from docker.context import Context
+    from docker.context.config import METAFILE, get_context_id
+    from docker.errors import ContextException
+
+    digest = get_context_id(name)
+    meta_path = configs / "contexts" / "meta" / digest / METAFILE
     try:
         text = meta_path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise _ContextError(f"context not found (no {meta_path})") from None
     except OSError as error:
         raise _ContextError(f"cannot read {meta_path}: {error.strerror or error}") from None
+    broken = _ContextError(f"{meta_path} has no Endpoints.docker.Host")
     try:
         data = json.loads(text)
-        docker = data["Endpoints"]["docker"]
-        host = docker.get("Host") or DEFAULT_HOST
-        skip = bool(docker.get("SkipTLSVerify", False))
-    except (ValueError, KeyError, TypeError, AttributeError):
-        raise _ContextError(f"{meta_path} has no Endpoints.docker.Host") from None
+        stored = data["Endpoints"]["docker"]
+        # The CLI reads a missing SkipTLSVerify as false (the SDK would say true).
+        skip = bool(stored.get("SkipTLSVerify", False))
+        context = Context(name, endpoints={"docker": dict(stored)})
+    except (ValueError, KeyError, TypeError, AttributeError, ContextException):
+        raise broken from None
+    host = context.Host or DEFAULT_HOST
     if not isinstance(host, str):
-        raise _ContextError(f"{meta_path} has no Endpoints.docker.Host")
-    return host, skip
+        raise broken
+    return host, skip, configs / "contexts" / "tls" / digest / "docker"
 
 
 def _tls_from_dir(directory: Path, verify: bool) -> TlsSettings:
