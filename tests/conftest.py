@@ -229,6 +229,9 @@ class FakePractice:
     def edit(self, name):
         self.calls.append(("edit", name))
 
+    def plain_problem(self):
+        return getattr(self, "problem", None)
+
     def known_names(self, kind):
         return list(getattr(self, "names", {}).get(kind, ()))
 

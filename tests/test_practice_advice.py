@@ -247,3 +247,37 @@ def test_a_recorded_name_the_learner_made_stays(practice_env, fake_api, drill_le
     practice.begin_lesson(drill_lesson, record)
     assert practice.enter_step(drill_lesson.id, drill_lesson.steps[0])["name"] == "web"
 
+
+
+# -- the engine goes away while a command runs --------------------------------------------------------
+
+
+def test_an_engine_lost_mid_command_is_an_engine_problem_and_tracking_resumes(
+        practice, practice_env, fake_api, drill_course, monkeypatch):
+    import requests
+
+    practice.begin_lesson(drill_course.lessons[0], practice.record)
+    listing = fake_api.containers
+    state = {"down": False}
+
+    def containers(*args, **kwargs):
+        if state["down"]:
+            raise requests.exceptions.ConnectionError("Connection aborted: socket closed")
+        return listing(*args, **kwargs)
+
+    def run_then_lose_the_engine(argv, endpoint, env_, cwd, mode="stream", **kwargs):
+        label = argv[argv.index("--label") + 1].split("=", 1)
+        fake_api.add_container("mine", labels={label[0]: label[1]}, created=int(time.time()))
+        state["down"] = True
+        return RunResult(returncode=0, output="", interrupted=False)
+
+    monkeypatch.setattr(fake_api, "containers", containers)
+    monkeypatch.setattr("tutor.engine.runner.run_docker", run_then_lose_the_engine)
+    outcome = practice.run_command("docker run -d --name mine busybox sleep 60", None, None)
+    text = printed(practice_env)
+    assert outcome.confirm is None and not outcome.passed
+    assert "The engine stopped answering while the command ran" in text
+    assert "No Docker engine socket" in text  # the engine problem, as for any engine loss
+    assert "Something went wrong" not in text
+    state["down"] = False  # the engine is back: what the command made is found by label
+    assert [item["name"] for item in practice.created_in_lesson()] == ["mine"]

@@ -66,6 +66,10 @@ class FakeEngine:
     def invalidate(self) -> None:
         self.invalidated += 1
 
+    def problem_for(self, error: BaseException) -> EngineProblem:
+        self.invalidate()
+        return PROBLEM
+
     def status_line(self, block: bool = False) -> str:
         return "engine ok" if self.problem is None else "engine unreachable"
 

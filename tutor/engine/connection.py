@@ -212,6 +212,29 @@ class Engine:
         self.invalidate()
         return self._diagnose(error)
 
+    def plain_problem(self) -> EngineProblem | None:
+        """Without waiting: why the engine cannot be reached, when a local socket says so at
+        once (missing, refusing, not a socket, not ours to open). None when it accepts a
+        connection, or when only a real request could tell (tcp://, ssh://)."""
+        import socket
+
+        path = self.endpoint.socket_path
+        if self.endpoint.error is not None:
+            return self._diagnose(RuntimeError(self.endpoint.error))
+        if path is None:
+            return None
+        probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            probe.setblocking(False)
+            probe.connect(str(path))  # a unix socket answers at once: accepted or refused
+        except BlockingIOError:
+            return None  # accepted, the engine is just busy
+        except OSError as error:
+            return self._diagnose(error)
+        finally:
+            probe.close()
+        return None
+
     def _diagnose(self, error: BaseException) -> EngineProblem:
         return diagnose(error, self.endpoint, environ=self.environ, home=self.home,
                         timeout=self.timeout)

@@ -4,7 +4,7 @@ its cleanup step and for deciding which removals need a question."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tutor.practice.protocol import describe_created
 
@@ -21,6 +21,38 @@ class CreatedTracker:
     @property
     def items(self) -> list[dict[str, str]]:
         return self.place.record.created
+
+    # -- when the engine went away while a command ran --------------------------------------
+
+    def mark_pending(self, since: float, images: dict[str, str | None]) -> None:
+        """The command ran but what it made could not be looked at: note when, and the
+        image names it gave with what they named before, to look later."""
+        refs = "|".join(f"{ref}={old or ''}" for ref, old in images.items())
+        self.items.append({"kind": "pending", "since": f"{since:.3f}", "refs": refs})
+
+    def resume(self, api: Any, learner: str) -> None:
+        """Find what pending commands made, now that the engine answers again: containers
+        by the learner's label (created since), image names by looking them up."""
+        from tutor.practice.recording import image_id, learner_filter
+
+        pending = [item for item in self.items if item.get("kind") == "pending"]
+        if not pending:
+            return
+        since = min(float(item["since"]) for item in pending) - 1
+        found: list[dict[str, str]] = []
+        for container in api.containers(all=True, filters=learner_filter(learner)):
+            if float(container.get("Created") or 0) >= since:
+                name = (container.get("Names") or ["/" + container["Id"][:12]])[0].lstrip("/")
+                found.append({"kind": "container", "id": container["Id"], "name": name})
+        for item in pending:
+            for pair in filter(None, item.get("refs", "").split("|")):
+                ref, _, old = pair.partition("=")
+                new = image_id(api, ref)
+                if new is not None and new != old:
+                    found.append({"kind": "image", "ref": ref, "id": new,
+                                  **({"replaced": old} if old else {})})
+        self.items[:] = [item for item in self.items if item.get("kind") != "pending"]
+        self.remember(found)
 
     def remember(self, items: list[dict[str, str]]) -> None:
         known = {(i.get("kind"), i.get("id") or i.get("ref")) for i in self.items}
@@ -45,6 +77,8 @@ class CreatedTracker:
 
         present = []
         for item in self.items:
+            if item.get("kind") == "pending":
+                continue
             try:
                 if item["kind"] == "container":
                     api.inspect_container(item["id"])

@@ -84,6 +84,10 @@ class Practice(Protocol):
     def edit(self, name: str) -> None:
         """Open a file of the lesson's workspace in the learner's editor."""
 
+    def plain_problem(self) -> str | None:
+        """Without waiting: why no engine answers, with the fix, when that is plain at
+        once (a local socket that is missing or refuses); None otherwise."""
+
     def status(self) -> EngineLine:
         """The engine's state for the toolbar; never waits on the engine."""
 

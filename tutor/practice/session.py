@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tutor.checks import CheckContext, EngineUnavailable, evaluate
+from tutor.checks.queries import translate
 from tutor.course.placeholders import render_template
 from tutor.engine import runner
 from tutor.practice import advice, preflight, recording
@@ -122,6 +123,14 @@ class PracticeSession:
             self.names.known("container")  # warm the completion cache once the engine answers
         return EngineLine(line, None if status is None else status.ok)
 
+    def plain_problem(self) -> str | None:
+        problem = self.engine.plain_problem()
+        if problem is None:
+            return None
+        first_fix = next((line.strip() for line in problem.fix.splitlines()
+                          if line.strip() and not line.strip().endswith(":")), "")
+        return f"{problem.summary}. {first_fix}".rstrip()
+
     def engine_ready(self) -> bool:
         """Probe the engine; when it is not there, say why and how to start it."""
         status = self.engine.probe()
@@ -219,6 +228,15 @@ class PracticeSession:
                                     lambda: self._execute(command, None)))
         if step is not None and self.state is not None and not self._set_up(self.state):
             return Outcome()
+        try:
+            return self._ask_or_run(command, step)
+        except Exception as error:  # the engine went away between the probe and now
+            if not _engine_error(error):
+                raise
+            self._engine_lost(error)
+            return Outcome()
+
+    def _ask_or_run(self, command: TypedCommand, step: CommandStep | None) -> Outcome:
         before = self._preflight(command)
         if before is not None:
             if before.instead is None:
@@ -231,6 +249,18 @@ class PracticeSession:
         if question:
             return Outcome(confirm=(question, lambda: self._execute(command, step)))
         return self._execute(command, step)
+
+    def _engine_lost(self, error: BaseException) -> None:
+        """The engine stopped answering in the middle of a command: say why, as for any
+        engine problem; what the command made is found by its label when it is back."""
+        cause = error.__cause__ if isinstance(error, EngineUnavailable) and error.__cause__ \
+            else error
+        from tutor.engine.diagnosis import print_problem
+
+        self._say("The engine stopped answering while the command ran:", "tutor.error")
+        print_problem(self.env.console, self.engine.problem_for(cause), indent=2)
+        self._say("What the command made is looked up again once the engine is back.",
+                  "tutor.muted")
 
     def _without_sudo(self, line: str, lesson_id: str | None,
                       step: CommandStep | None) -> Outcome:
@@ -272,11 +302,10 @@ class PracticeSession:
             return Outcome()
         try:
             result, made = self._run_and_record(command)
-        except EngineUnavailable as error:
-            self.engine.invalidate()
-            self._say(f"The engine stopped answering while the command ran: {error}. What the "
-                      "command made is found again by its label once the engine is back.",
-                      "tutor.error")
+        except Exception as error:
+            if not _engine_error(error):
+                raise  # a bug, not the engine: the REPL reports it
+            self._engine_lost(error)
             return Outcome()
         notes = self._advice(command, result, made, step)
         if result.interrupted:
@@ -330,6 +359,8 @@ class PracticeSession:
                 made = recording.look_after(self.engine.api, parsed, self.learner, before,
                                             result.output)
             except Exception as error:
+                if self.lesson is not None:
+                    self.created.mark_pending(started, before.images)
                 raise EngineUnavailable(_short(error)) from error
             if self.lesson is not None:
                 self.created.remember(made.items)
@@ -338,7 +369,9 @@ class PracticeSession:
     def _look_before(self, parsed: ParsedCommand | None) -> recording.Before | None:
         if parsed is None:
             return None
-        return recording.look_before(self.engine.api, parsed, self.learner)
+        api = self.engine.api
+        self.created.resume(api, self.learner)
+        return recording.look_before(api, parsed, self.learner)
 
     def _run_for_the_learner(self, command: TypedCommand, argv: list[str],
                              cwd: Path) -> RunResult:
@@ -348,7 +381,9 @@ class PracticeSession:
     # -- what the learner created ----------------------------------------------------------
 
     def created_in_lesson(self) -> list[dict[str, str]]:
-        return self.created.still_there(self.engine.api)
+        api = self.engine.api
+        self.created.resume(api, self.learner)
+        return self.created.still_there(api)
 
     def remove_created(self, items: list[dict[str, str]]) -> list[str]:
         return self.created.remove(self.engine.api, items,
@@ -390,6 +425,11 @@ class PracticeSession:
 
     def _markdown(self, text: str) -> None:
         show.markdown(self.env.console, text)
+
+
+def _engine_error(error: BaseException) -> bool:
+    """Whether the error says the engine could not be asked (rather than a bug)."""
+    return isinstance(error, EngineUnavailable) or translate(error) is not error
 
 
 def _short(error: BaseException) -> str:

@@ -57,6 +57,9 @@ class Conversation:
         self.finished = False  # set by /quit
         self._pending: tuple[str, Callable[[], None]] | None = None
         self._save_failed = False
+        # Resumed at a practice step: it is set up (which talks to the engine) when the
+        # learner is ready, never before the first prompt.
+        self._setup_deferred = False
         self._restore_position()
 
     # -- position ---------------------------------------------------------------
@@ -120,6 +123,13 @@ class Conversation:
             show.say(self.console,
                      f"Welcome back! Picking up “{self.lesson.title}” at step {self.index + 1}.",
                      "tutor.heading")
+            step = self.lesson.steps[self.index]
+            if step.practice_task() is not None and self.practice is not None:
+                self._show_header()
+                show.say(self.console, "This is a practice step. Press Enter to set it up and "
+                         "see the task.", "tutor.muted")
+                self._setup_deferred = True
+                return
             self.show_step()
             return
         show.say(self.console, "Hi! I'm your Docker tutor. We'll go through short lessons; "
@@ -127,11 +137,23 @@ class Conversation:
                  "against a real Docker engine.", "tutor.heading")
         tables.lesson_table(self.console, self.course, self.progress)
         upcoming = self.next_lesson()
+        self._say_if_no_engine()
         if upcoming:
             show.say(self.console, f"Press Enter to start “{upcoming.title}”, "
                      "/start <lesson> for another, or /help for all commands.")
         else:
             show.say(self.console, "You have finished every lesson. /start <lesson> to revisit one.")
+
+    def _say_if_no_engine(self) -> None:
+        """On the start screen: in words, when the engine is plainly not there."""
+        if self.practice is None or not any(lesson.needs_engine for lesson in self.course.lessons):
+            return
+        problem = self.practice.plain_problem()
+        if problem is not None:
+            show.say(self.console, "Practice lessons (“needs engine”) run your docker commands "
+                     f"against a Docker engine, and none answers here: {problem} Concept "
+                     "lessons and quizzes work without it; `docker-tutor doctor` tells more.",
+                     "tutor.warning")
 
     def next_lesson(self) -> Lesson | None:
         for lesson in self.course.lessons:
@@ -140,12 +162,17 @@ class Conversation:
                 return lesson
         return None
 
+    def _show_header(self) -> None:
+        assert self.lesson is not None
+        show.step_header(self.console, f"{self.lesson.title} · step {self.index + 1}/"
+                                       f"{len(self.lesson.steps)}")
+
     def show_step(self) -> None:
         if self.lesson is None:
             return
+        self._setup_deferred = False
         step = self.lesson.steps[self.index]
-        show.step_header(self.console, f"{self.lesson.title} · step {self.index + 1}/"
-                                       f"{len(self.lesson.steps)}")
+        self._show_header()
         values = step.prepare(self)
         step.render(self.console, lambda text: render_template(text, values)
                     if "{{" in text else text)
@@ -232,6 +259,11 @@ class Conversation:
                 show.say(self.console, "Cancelled: nothing was changed.", "tutor.muted")
             return
         text = line.strip()
+        if self._setup_deferred:
+            self._setup_deferred = False
+            if text.lower() in CONTINUE_WORDS:
+                self.show_step()
+                return
         if text.startswith("/"):
             dispatch(self, text)
             return
