@@ -36,6 +36,11 @@ class Verdict:
     # The input was not an answer at all (letter "z" of four choices): it does not
     # count as an attempt.
     unclear: bool = False
+    # The answer was recognised from words rather than in the form asked for (a
+    # choice's text instead of its letter): a request in words wins over it.
+    by_words: bool = False
+    # Words that were close to one choice but not certain: "did you mean (b)?".
+    proposed: int | None = None
 
 
 class StepHost(Protocol):

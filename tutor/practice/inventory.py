@@ -45,3 +45,16 @@ def added(before: Snapshot, after: Snapshot) -> list[dict[str, str]]:
     items += [{"kind": "image", "ref": tag} for tag in sorted(after.image_tags - before.image_tags)]
     return items
 
+
+
+def describe_container(summary: dict) -> str:
+    """``web-2: running, from busybox, 0.0.0.0:8081->80/tcp``, from a container listing."""
+    name = (summary.get("Names") or ["/" + summary.get("Id", "?")[:12]])[0].lstrip("/")
+    status = summary.get("Status") or summary.get("State") or "?"
+    ports = []
+    for port in summary.get("Ports") or ():
+        if port.get("PublicPort"):
+            ports.append(f"{port.get('IP') or '0.0.0.0'}:{port['PublicPort']}->"
+                         f"{port.get('PrivatePort')}/{port.get('Type', 'tcp')}")
+    published = f", {', '.join(sorted(set(ports)))}" if ports else ", no published ports"
+    return f"{name}: {status.lower()}, from {summary.get('Image', '?')}{published}"

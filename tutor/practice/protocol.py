@@ -37,6 +37,17 @@ class EngineLine:
     ok: bool | None
 
 
+@dataclass(frozen=True)
+class Failure:
+    """The last thing that went wrong in practice, for "why did that fail?"."""
+
+    command: str | None = None  # the docker command that failed (None: a check failed)
+    output: str = ""  # the last lines docker printed
+    tips: tuple[str, ...] = ()  # what the tutor made of docker's message
+    missing: tuple[str, ...] = ()  # what the step's check found missing
+    hints: tuple[str, ...] = ()  # the check's own hints
+
+
 def describe_created(item: Mapping[str, str]) -> str:
     """``container web`` / ``image hello:1``: a resource the learner created, in words."""
     if item.get("kind") == "container":
@@ -87,6 +98,13 @@ class Practice(Protocol):
     def plain_problem(self) -> str | None:
         """Without waiting: why no engine answers, with the fix, when that is plain at
         once (a local socket that is missing or refuses); None otherwise."""
+
+    def last_failure(self) -> Failure | None:
+        """What went wrong last in this lesson: a failed command or a failed check."""
+
+    def containers_summary(self) -> list[str]:
+        """The learner's containers (made through the tutor) and this step's, one line each:
+        name, state, image, published ports."""
 
     def status(self) -> EngineLine:
         """The engine's state for the toolbar; never waits on the engine."""

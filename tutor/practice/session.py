@@ -28,7 +28,7 @@ from tutor.practice.labels import LEARNER_LABEL, SESSION_LABEL
 from tutor.practice.names import NameCache
 from tutor.practice.pipeline import TypedCommand, read_command, with_label
 from tutor.practice.place import LessonPlace
-from tutor.practice.protocol import EngineLine, Outcome
+from tutor.practice.protocol import EngineLine, Failure, Outcome
 from tutor.practice.sessions import SessionLock
 from tutor.practice.stage import StepState, set_up, tear_down
 from tutor.practice.values import recorded_values
@@ -65,6 +65,7 @@ class PracticeSession:
         self.learner = learner or new_learner_id()
         self.session = SessionLock(env.data_dir / "sessions" if env.data_dir else None)
         self._swept = False
+        self.failure: Failure | None = None  # for "why did that fail?"
 
     @property
     def owner(self) -> dict[str, str]:
@@ -317,6 +318,9 @@ class PracticeSession:
                 notes = diagnose(result.output)
         for note in notes:
             show.say(self.env.console, "Tip: " + note, "tutor.hint")
+        if result.returncode != 0 and not result.interrupted:
+            tail = "\n".join(result.output.strip().splitlines()[-6:])
+            self.failure = Failure(command.line, tail, tuple(notes))
         if step is None:
             return Outcome()
         return Outcome(passed=self.check_step(self.state.lesson_id if self.state else "", step))
@@ -378,6 +382,20 @@ class PracticeSession:
         return runner.run_docker(argv, self.engine.endpoint, self.env, cwd,
                                  "terminal" if command.interactive else "stream")
 
+    def last_failure(self) -> Failure | None:
+        return self.failure
+
+    def containers_summary(self) -> list[str]:
+        from tutor.practice.fixtures import FIXTURE_LABEL
+        from tutor.practice.inventory import describe_container
+
+        api = self.engine.api
+        mine = api.containers(all=True, filters=recording.learner_filter(self.learner))
+        setup = api.containers(all=True, filters={"label": [
+            FIXTURE_LABEL, f"{SESSION_LABEL}={self.session.id}"]})
+        return [describe_container(c) for c in mine] + [
+            describe_container(c) + " (set up by the tutor for this step)" for c in setup]
+
     # -- what the learner created ----------------------------------------------------------
 
     def created_in_lesson(self) -> list[dict[str, str]]:
@@ -412,6 +430,13 @@ class PracticeSession:
             return False
         if result.passed:
             return True
+        hints = tuple(render_template(hint, self.state.values) for hint in result.hints)
+        previous = self.failure
+        keep = previous is not None and previous.command is not None and not previous.missing
+        self.failure = Failure(previous.command if keep and previous else None,
+                               previous.output if keep and previous else "",
+                               previous.tips if keep and previous else (),
+                               tuple(result.messages), hints)
         self._say("Not done yet:", "tutor.wrong")
         show.bullets(self.env.console, result.messages, "tutor.feedback")
         for hint in result.hints:

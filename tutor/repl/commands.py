@@ -10,6 +10,7 @@ from tutor.dockercli import DockerCliError, ShellSyntaxError, parse, split_comma
 from tutor.dockercli.explain import explain
 from tutor.render import blocks as show
 from tutor.render import tables
+from tutor.repl.asking import ask
 from tutor.suggest import did_you_mean
 
 if TYPE_CHECKING:
@@ -101,6 +102,15 @@ def explain_command(conv: Conversation, line: str) -> None:
     show.say(conv.console, "(Explained, not run.)", "tutor.muted")
 
 
+def _ask(conv: Conversation, args: str) -> None:
+    if not args.strip():
+        show.say(conv.console, "Ask in plain words, e.g. /ask what is the difference between "
+                 "an image and a container? (A line ending in ? works without /ask.)",
+                 "tutor.muted")
+        return
+    ask(conv, args.strip())
+
+
 def _skip(conv: Conversation, _args: str) -> None:
     conv.skip()
 
@@ -166,6 +176,8 @@ COMMANDS: tuple[SlashCommand, ...] = (
     SlashCommand("hint", "/hint", "show the next hint for this question", _hint),
     SlashCommand("explain", "/explain [docker ...]",
                  "why the answer is what it is, or what a docker command means", _explain),
+    SlashCommand("ask", "/ask <question>", "ask about Docker in plain words (answered from "
+                 "the lessons)", _ask),
     SlashCommand("skip", "/skip", "skip this question (it counts as skipped)", _skip),
     SlashCommand("check", "/check", "re-check a practice step against the engine", _check),
     SlashCommand("edit", "/edit <file>", "edit a file in the lesson's workspace ($EDITOR)",

@@ -26,7 +26,9 @@ from tutor.progress import (
 )
 from tutor.render import blocks as show
 from tutor.render import tables
+from tutor.repl.asking import LessonKnowledge
 from tutor.repl.commands import dispatch
+from tutor.repl.replies import CONTINUE_WORDS, respond
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -34,7 +36,6 @@ if TYPE_CHECKING:
     from tutor.course.lesson import Course, Lesson, Step
     from tutor.steps.command import CommandStep
 
-CONTINUE_WORDS = {"", "n", "next", "ok", "okay", "continue", "go", "y", "yes", "c"}
 YES_WORDS = {"y", "yes"}
 
 
@@ -60,6 +61,8 @@ class Conversation:
         # Resumed at a practice step: it is set up (which talks to the engine) when the
         # learner is ready, never before the first prompt.
         self._setup_deferred = False
+        # The lessons' index for questions in plain words, built on the first question.
+        self.knowledge = LessonKnowledge(course)
         self._restore_position()
 
     # -- position ---------------------------------------------------------------
@@ -178,7 +181,7 @@ class Conversation:
                     if "{{" in text else text)
         step.after_show(self)
 
-    def _render(self, text: str) -> str:
+    def render_text(self, text: str) -> str:
         """Fill the current step's {{ placeholders }} with this run's values."""
         step = self.step
         if step is None or "{{" not in text:
@@ -286,39 +289,8 @@ class Conversation:
         return self._pending is not None
 
     def answer(self, text: str) -> None:
-        step = self.step
-        if step is None:
-            if text.lower() in CONTINUE_WORDS:
-                upcoming = self.next_lesson()
-                if upcoming is None:
-                    show.say(self.console, "Every lesson is done. /lessons lists them; "
-                             "/start <lesson> revisits one.")
-                    return
-                self.start_lesson(upcoming)
-                return
-            show.say(self.console, "No lesson is running. Press Enter to start the next one, "
-                     "or /lessons to choose.")
-            return
-        if not step.is_question:
-            if text.lower() in CONTINUE_WORDS:
-                self.advance()
-            else:
-                show.unclear(self.console, step.judge(text).feedback)
-            return
-        verdict = step.judge(text)
-        if verdict.unclear:
-            show.unclear(self.console, verdict.feedback)
-            return
-        record = self.record_of(step)
-        if verdict.correct:
-            record.status = PASSED
-            show.correct(self.console, self._render(step.explanation))
-            self.advance()
-            return
-        record.attempts += 1
-        self.save()
-        show.wrong(self.console, verdict.feedback,
-                   len(step.hints) - min(record.hints, len(step.hints)))
+        """A line that is neither a /command nor a docker command (tutor.repl.replies)."""
+        respond(self, text)
 
     def run_docker(self, line: str) -> None:
         if self.practice is None:
@@ -350,7 +322,7 @@ class Conversation:
 
     def pass_practice_step(self, step: Step) -> None:
         self.record_of(step).status = PASSED
-        show.correct(self.console, self._render(step.explanation))
+        show.correct(self.console, self.render_text(step.explanation))
         self.leave_step()
         self.advance()
 
@@ -495,7 +467,7 @@ class Conversation:
             return
         record.hints += 1
         self.save()
-        show.hint(self.console, self._render(step.hints[record.hints - 1]), record.hints,
+        show.hint(self.console, self.render_text(step.hints[record.hints - 1]), record.hints,
                   len(step.hints))
 
     def explain(self) -> None:
@@ -508,7 +480,7 @@ class Conversation:
         if record.status != PASSED:
             record.revealed = True
             self.save()
-        show.explanation(self.console, self._render(step.explanation))
+        show.explanation(self.console, self.render_text(step.explanation))
         if record.status != PASSED:
             show.say(self.console, "Now answer the question to go on (or /skip).", "tutor.muted")
 

@@ -58,9 +58,24 @@ class ChoiceStep(Step):
 
     def judge(self, answer: str) -> Verdict:
         picked = parse_choice_answer(answer, len(self.choices))
-        if isinstance(picked, str):
+        if not isinstance(picked, str):
+            return self.judge_picks(picked)
+        if self.multiple:  # several answers: letters are the only clear way
             return Verdict(False, (picked,), unclear=True)
-        return self.judge_picks(picked)
+        match = match_words(answer, [choice.text for choice in self.choices])
+        if match.index is not None:
+            verdict = self.judge_picks({match.index})
+            return Verdict(verdict.correct, verdict.feedback, by_words=True)
+        if len(match.close) == 1:
+            return Verdict(False, (f"Did you mean {self._listing(match.close)}?",),
+                           unclear=True, by_words=True, proposed=match.close[0])
+        if match.close:
+            return Verdict(False, (f"Which one: {self._listing(match.close)}? Type its letter.",),
+                           unclear=True, by_words=True)
+        return Verdict(False, (picked,), unclear=True)
+
+    def _listing(self, indexes: list[int]) -> str:
+        return " or ".join(f"({label(i)}) {plain(self.choices[i].text)}" for i in indexes)
 
     def judge_picks(self, picked: set[int]) -> Verdict:
         correct = self.correct_indexes
@@ -140,3 +155,59 @@ def parse_choice_answer(answer: str, count: int) -> set[int] | str:
 
 def _range_text(count: int) -> str:
     return f"{LABELS[0]} to {LABELS[count - 1]}"
+
+
+# -- answers in words -----------------------------------------------------------------------
+
+STOP_WORDS = frozenset(["the", "a", "an", "of", "on", "in", "your", "my", "per", "to", "for", "and", "is", "it", "its", "with", "by", "at", "from", "this", "that", "i", "think", "answer", "choice", "option", "one"])
+CERTAIN = 75  # a choice this close, and clearly closer than the next, is the one meant
+CLOSE = 55  # this close: ask "did you mean ...?"
+MARGIN = 15
+TYPO_WEIGHT = 0.85
+
+
+@dataclass(frozen=True)
+class WordsMatch:
+    index: int | None  # the choice meant, when certain
+    close: list[int]  # choices that might be meant (best first), when not certain
+
+
+def plain(markdown: str) -> str:
+    """A choice's text without Markdown marks, for messages and matching."""
+    return re.sub(r"[`*_]", "", markdown).strip()
+
+
+def _content(text: str) -> str:
+    return " ".join(word for word in re.findall(r"[a-z0-9]+", plain(text).lower())
+                    if word not in STOP_WORDS)
+
+
+def match_words(answer: str, choices: list[str]) -> WordsMatch:
+    """Which choice an answer in words means ("the daemon", "dockerd", "kernal")."""
+    from rapidfuzz import fuzz  # loaded with the first answer in words, not at start-up
+
+    query = _content(answer)
+    if not query:
+        return WordsMatch(None, [])
+    scores = []
+    for index, text in enumerate(choices):
+        words = _content(text)
+        score = fuzz.token_set_ratio(query, words)
+        if score < CERTAIN:  # maybe a typo ("kernal"): near words count, for a little less
+            score = max(score, TYPO_WEIGHT * _word_by_word(query, words, fuzz.ratio))
+        scores.append((score, index))
+    scores.sort(reverse=True)
+    best, second = scores[0], scores[1] if len(scores) > 1 else (0.0, -1)
+    if best[0] >= CERTAIN and best[0] - second[0] >= MARGIN:
+        return WordsMatch(best[1], [best[1]])
+    close = [index for score, index in scores if score >= CLOSE and best[0] - score < MARGIN]
+    return WordsMatch(None, close)
+
+
+def _word_by_word(query: str, words: str, ratio) -> float:
+    """How well each query word matches its closest word of the choice, on average."""
+    candidates = words.split()
+    if not candidates:
+        return 0.0
+    best = [max(ratio(word, other) for other in candidates) for word in query.split()]
+    return sum(best) / len(best)

@@ -61,6 +61,8 @@ class TextStep(Step):
     question: str
     accept: tuple[AnswerPattern, ...]
     feedback: tuple[AnswerFeedback, ...] = ()
+    # The lesson allows small typos in answers that are words (not regexes).
+    typos: bool = False
 
     kind = "text"
     is_question = True
@@ -79,6 +81,11 @@ class TextStep(Step):
         if any(pattern.matches(answer) for pattern in self.accept):
             return Verdict(True)
         feedback = tuple(item.text for item in self.feedback if item.when.matches(answer))
+        if self.typos and not feedback:
+            meant = close_answer(answer, [value for pattern in self.accept
+                                          if pattern.kind != "regex" for value in pattern.values])
+            if meant is not None:
+                return Verdict(True, (f"(Read as `{meant}`: mind the spelling.)",))
         return Verdict(False, feedback)
 
     @classmethod
@@ -98,12 +105,13 @@ class TextStep(Step):
             return AnswerFeedback(pattern, text) if pattern and text else None
 
         feedback = each_item(fields, "feedback", parse_feedback, required=False)
+        typos = fields.boolean("typos", default=False)
         if not fields.mappings("accept", required=False) and fields.has("accept"):
             fields.field_problem("accept", "needs at least one accepted answer")
         if question is None or explanation is None or not hints or not accept:
             return None
         return cls(id=step_id, question=question, accept=tuple(accept), hints=hints,
-                   explanation=explanation, feedback=tuple(feedback))
+                   explanation=explanation, feedback=tuple(feedback), typos=typos)
 
 
 def parse_answer_pattern(fields: Fields) -> AnswerPattern | None:
@@ -132,3 +140,19 @@ def parse_answer_pattern(fields: Fields) -> AnswerPattern | None:
                 fields.field_problem(form, f"is not a valid regular expression: {error}")
                 return None
     return AnswerPattern(form, values)
+
+
+# An answer this close to an accepted one (0-100, rapidfuzz's ratio) is a typo of it.
+TYPO_SIMILARITY = 88
+
+
+def close_answer(answer: str, accepted: list[str]) -> str | None:
+    """The accepted answer that ``answer`` misspells ("Dokcer Hub"), or None."""
+    from rapidfuzz import fuzz  # loaded with the first misspelt answer, not at start-up
+
+    typed = fold(unquote(answer.strip()))
+    if len(typed) < 4:
+        return None  # too short to tell a typo from another word
+    scored = sorted(((fuzz.ratio(typed, fold(value)), value) for value in accepted),
+                    reverse=True)
+    return scored[0][1] if scored and scored[0][0] >= TYPO_SIMILARITY else None
