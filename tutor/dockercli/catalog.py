@@ -21,19 +21,24 @@ Conventions:
 from __future__ import annotations
 
 from .spec import HELP_FLAG, CommandSpec, Flag, _b, _group, _m, _v
+from .table_compose import COMPOSE_COMMANDS, COMPOSE_GROUP, COMPOSE_MAJOR_VERSION
 from .table_container import CONTAINER_COMMANDS
 from .table_image import IMAGE_COMMANDS
 from .table_system import SYSTEM_COMMANDS
 
 __all__ = [
     "BY_PATH",
+    "CLI_MAJOR_VERSION",
     "COMMANDS",
+    "COMPOSE_MAJOR_VERSION",
     "GLOBAL_FLAGS",
     "GROUPS",
     "HELP_FLAG",
     "PARTIAL_GROUPS",
+    "PLUGIN_GROUPS",
     "ROOT",
     "UNCOVERED",
+    "UNCOVERED_SUBCOMMANDS",
     "CommandSpec",
     "Flag",
     "canonical_path",
@@ -73,6 +78,7 @@ ROOT = CommandSpec(
 GROUPS: tuple[CommandSpec, ...] = (
     _group("builder", "Manage builds"),
     _group("buildx", "Docker Buildx (only 'docker buildx build' is covered here)"),
+    COMPOSE_GROUP,
     _group("container", "Manage containers"),
     _group("context", "Manage contexts"),
     _group("image", "Manage images"),
@@ -81,17 +87,32 @@ GROUPS: tuple[CommandSpec, ...] = (
     _group("volume", "Manage volumes"),
 )
 
-COMMANDS: tuple[CommandSpec, ...] = (*CONTAINER_COMMANDS, *IMAGE_COMMANDS, *SYSTEM_COMMANDS)
+COMMANDS: tuple[CommandSpec, ...] = (
+    *CONTAINER_COMMANDS, *IMAGE_COMMANDS, *SYSTEM_COMMANDS, *COMPOSE_COMMANDS,
+)
 
 # Real docker commands (mostly plugins and Swarm) that this model does not
 # describe; parse() reports them as unsupported rather than as typos.
 UNCOVERED: frozenset[str] = frozenset({
-    "ai", "checkpoint", "compose", "config", "debug", "desktop", "extension",
+    "ai", "checkpoint", "config", "debug", "desktop", "extension",
     "init", "manifest", "model", "node", "offload", "plugin", "sbom", "scout",
     "secret", "service", "stack", "swarm", "trust",
 })
 # Groups of which only some subcommands are modelled.
-PARTIAL_GROUPS: frozenset[str] = frozenset({"buildx", "builder"})
+PARTIAL_GROUPS: frozenset[str] = frozenset({"buildx", "builder", "compose"})
+# Real subcommands of partial groups that the model leaves out; a word that is
+# neither modelled nor listed here is a typo (did-you-mean), not unsupported.
+# Groups missing here treat every unknown word as a real, unmodelled command.
+UNCOVERED_SUBCOMMANDS: dict[str, frozenset[str]] = {
+    "compose": frozenset({
+        "attach", "bridge", "commit", "cp", "create", "events", "export", "kill",
+        "pause", "port", "publish", "scale", "stats", "unpause", "volumes", "wait",
+        "watch",
+    }),
+}
+# Groups that are docker CLI plugins, installed separately from the client:
+# a client without them answers "unknown command".
+PLUGIN_GROUPS: frozenset[str] = frozenset({"buildx", "compose"})
 
 # --------------------------------------------------------------------------
 # Indexes (built once at import; a few hundred dict entries)

@@ -22,7 +22,17 @@ ALL_CONTAINERS = _b("all", "a", "Show all containers (default shows just running
 OUTPUT_FILE = _v("output", "o", "Write to a file, instead of STDOUT")
 FORCE_NO_PROMPT = _b("force", "f", "Do not prompt for confirmation")
 
+# Logs (docker logs, docker compose logs)
+FOLLOW = _b("follow", "f", "Follow log output")
+TIMESTAMPS = _b("timestamps", "t", "Show timestamps")
+
 # Running and stopping containers
+CAP_ADD = _m("cap-add", "", "Add Linux capabilities")
+CAP_DROP = _m("cap-drop", "", "Drop Linux capabilities")
+DETACH_RUN = _b("detach", "d", "Run container in background and print container ID")
+NAME = _v("name", "", "Assign a name to the container")
+PUBLISH = _m("publish", "p", "Publish a container's port(s) to the host")
+VOLUME = _m("volume", "v", "Bind mount a volume")
 DETACH_KEYS = _v("detach-keys", "", "Override the key sequence for detaching a container")
 ENV = _m("env", "e", "Set environment variables")
 ENV_FILE = _m("env-file", "", "Read in a file of environment variables")
@@ -52,6 +62,7 @@ ISOLATION = _v("isolation", "", "Container isolation technology")
 CPUSET_FLAGS: tuple[Flag, ...] = (CPUSET_CPUS, CPUSET_MEMS)
 
 # Images
+NO_CACHE = _b("no-cache", "", "Do not use cache when building the image")
 PLATFORM = _v("platform", "", "Set platform if server is multi-platform capable")
 DISABLE_CONTENT_TRUST = _b("disable-content-trust", "", "Skip image verification (default true)")
 CHANGE = _m("change", "c", "Apply Dockerfile instruction to the created image")
@@ -71,8 +82,8 @@ CONTAINER_CONFIG_FLAGS: tuple[Flag, ...] = (
     _m("attach", "a", "Attach to STDIN, STDOUT or STDERR"),
     BLKIO_WEIGHT,
     _m("blkio-weight-device", "", "Block IO weight (relative device weight)"),
-    _m("cap-add", "", "Add Linux capabilities"),
-    _m("cap-drop", "", "Drop Linux capabilities"),
+    CAP_ADD,
+    CAP_DROP,
     _v("cgroup-parent", "", "Optional parent cgroup for the container"),
     _v("cgroupns", "", "Cgroup namespace to use (host|private)"),
     _v("cidfile", "", "Write the container ID to the file"),
@@ -130,7 +141,7 @@ CONTAINER_CONFIG_FLAGS: tuple[Flag, ...] = (
     _v("memory-swap", "", "Swap limit equal to memory plus swap"),
     _v("memory-swappiness", "", "Tune container memory swappiness (0 to 100)"),
     _m("mount", "", "Attach a filesystem mount to the container"),
-    _v("name", "", "Assign a name to the container"),
+    NAME,
     _m("network", "", "Connect a container to a network", "net"),
     _m("network-alias", "", "Add network-scoped alias for the container", "net-alias"),
     _b("no-healthcheck", "", "Disable any container-specified HEALTHCHECK"),
@@ -140,7 +151,7 @@ CONTAINER_CONFIG_FLAGS: tuple[Flag, ...] = (
     PIDS_LIMIT,
     PLATFORM,
     _b("privileged", "", "Give extended privileges to this container"),
-    _m("publish", "p", "Publish a container's port(s) to the host"),
+    PUBLISH,
     _b("publish-all", "P", "Publish all exposed ports to random ports"),
     _v("pull", "", 'Pull the image first: "always", "missing" or "never" (default "missing")'),
     _b("quiet", "q", "Suppress the pull output"),
@@ -161,11 +172,19 @@ CONTAINER_CONFIG_FLAGS: tuple[Flag, ...] = (
     _v("user", "u", "Username or UID (format: <name|uid>[:<group|gid>])"),
     _v("userns", "", "User namespace to use"),
     _v("uts", "", "UTS namespace to use"),
-    _m("volume", "v", "Bind mount a volume"),
+    VOLUME,
     _v("volume-driver", "", "Optional volume driver for the container"),
     _m("volumes-from", "", "Mount volumes from the specified container(s)"),
     WORKDIR,
 )
+
+# The flags of BUILD_FLAGS that only BuildKit (docker buildx build) knows; the
+# classic builder, used when buildx is not installed, rejects them.
+BUILDKIT_ONLY_BUILD_FLAGS: frozenset[str] = frozenset({
+    "allow", "annotation", "attest", "build-context", "builder", "cache-to", "call",
+    "check", "load", "metadata-file", "no-cache-filter", "output", "progress",
+    "provenance", "push", "sbom", "secret", "ssh",
+})
 
 # docker build: the union of the classic builder's flags and BuildKit's
 # (docker buildx build), because docker 23+ routes `docker build` to buildx
@@ -199,7 +218,7 @@ BUILD_FLAGS: tuple[Flag, ...] = (
     MEMORY_SWAP,
     _v("metadata-file", "", "Write build result metadata to a file"),
     _v("network", "", 'Set the networking mode for the "RUN" instructions during build'),
-    _b("no-cache", "", "Do not use cache when building the image"),
+    NO_CACHE,
     _m("no-cache-filter", "", "Do not cache specified stages"),
     _m("output", "o", 'Output destination (format: "type=local,dest=path")'),
     _m("platform", "", "Set target platform for build"),

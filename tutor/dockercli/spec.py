@@ -150,8 +150,11 @@ def _cmd(
     return CommandSpec(path, description, usage, flags, aliases, args[0], args[1], interspersed)
 
 
-def _group(name: str, description: str) -> CommandSpec:
-    return CommandSpec((name,), description, "COMMAND", max_args=None, is_group=True)
+def _group(name: str, description: str, *, flags: tuple[Flag, ...] = ()) -> CommandSpec:
+    # A group with options of its own (compose -f FILE) takes them before the
+    # subcommand, whose word ends them: parsing stops at the first positional.
+    return CommandSpec((name,), description, "COMMAND", flags, max_args=None,
+                       interspersed=not flags, is_group=True)
 
 
 HELP_FLAG = _b("help", "", "Print usage")

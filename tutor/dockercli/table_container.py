@@ -13,10 +13,12 @@ from .flagsets import (
     CPUS,
     CPUSET_FLAGS,
     DETACH_KEYS,
+    DETACH_RUN,
     ENV,
     ENV_FILE,
     FILTER_F,
     FILTER_UNTIL,
+    FOLLOW,
     FORCE_NO_PROMPT,
     FORMAT,
     FORMAT_F,
@@ -30,6 +32,7 @@ from .flagsets import (
     SIGNAL,
     SIZE,
     STOP_FLAGS,
+    TIMESTAMPS,
     TTY,
     WORKDIR,
 )
@@ -106,10 +109,10 @@ CONTAINER_COMMANDS: tuple[CommandSpec, ...] = (
          args=(1, 1), aliases=(("logs",),),
          flags=(
              _b("details", "", "Show extra details provided to logs"),
-             _b("follow", "f", "Follow log output"),
+             FOLLOW,
              _v("since", "", "Show logs since a timestamp (2013-01-02T13:23:37Z) or relative time (42m)"),
              _v("tail", "n", 'Number of lines to show from the end of the logs (default "all")'),
-             _b("timestamps", "t", "Show timestamps"),
+             TIMESTAMPS,
              _v("until", "", "Show logs before a timestamp (2013-01-02T13:23:37Z) or relative time (42m)"),
          )),
 
@@ -157,7 +160,7 @@ CONTAINER_COMMANDS: tuple[CommandSpec, ...] = (
          args=(1, None), aliases=(("run",),), interspersed=False,
          flags=(
              *CONTAINER_CONFIG_FLAGS,
-             _b("detach", "d", "Run container in background and print container ID"),
+             DETACH_RUN,
              DETACH_KEYS,
              _b("sig-proxy", "", "Proxy received signals to the process (default true)"),
          )),

@@ -224,5 +224,5 @@ SYSTEM_COMMANDS: tuple[CommandSpec, ...] = (
              _v("type", "", "Only inspect objects of the given type"),
          )),
 
-    _cmd(("help",), "Help about any command", "[COMMAND]", args=(0, None)),
+    _cmd(("help",), "Help about any command", "[command]", args=(0, None)),
 )
