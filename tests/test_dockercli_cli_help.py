@@ -188,7 +188,8 @@ def _compose_prefix(env_path: str) -> tuple[tuple[str, ...], str] | tuple[None, 
                               stdin=subprocess.DEVNULL)
         if done.returncode == 0:
             return prefix, done.stdout.strip()
-        reasons.append(f"{' '.join(prefix)}: {(done.stderr or done.stdout).strip()[:80]}")
+        said = (done.stderr or done.stdout).strip().splitlines() or ["no answer"]
+        reasons.append(f"{' '.join(prefix)} version: {said[0]}")
     return None, "; ".join(reasons) or "no docker client and no docker-compose on PATH"
 
 

@@ -182,3 +182,15 @@ def test_completion_offers_compose_subcommands_and_flags() -> None:
                                                                        "--project-name"]
     assert "--volumes" in [text for text, _ in suggest(("compose", "down"), "--vol")]
     assert [text for text, _ in suggest(("compose", "-f", "a.yml"), "u")] == ["up"]
+
+
+def test_the_tutor_asks_before_a_compose_removal() -> None:
+    # The project's resources are not named on the line, so the question is the general one.
+    from tutor.practice.policy import confirmation_question
+
+    destruction = destructive_targets(p("docker compose down -v"))
+    assert destruction is not None
+    question = confirmation_question(None, destruction, None)  # type: ignore[arg-type]
+    assert question == ("This will remove the Compose project's named and anonymous volumes, "
+                        "containers and networks, which can include your own resources outside "
+                        "this lesson. Run it?")
