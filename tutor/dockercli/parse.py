@@ -99,6 +99,8 @@ class ParsedCommand:
     argv: tuple[str, ...] = field(default=(), compare=False)  # the words given to parse()
     # Options of the group, before its subcommand: compose's -f FILE, -p NAME.
     group_options: OptionMap = _EMPTY
+    # The command's flag names in the order they were first typed (for display).
+    order: tuple[str, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         # Accept plain dicts/lists from callers building commands by hand
@@ -107,7 +109,7 @@ class ParsedCommand:
             value = getattr(self, name)
             if not isinstance(value, OptionMap):
                 object.__setattr__(self, name, OptionMap(value))
-        for name in ("path", "typed_path", "args", "argv"):
+        for name in ("path", "typed_path", "args", "argv", "order"):
             value = getattr(self, name)
             if not isinstance(value, tuple):
                 object.__setattr__(self, name, tuple(value))
@@ -257,6 +259,7 @@ def parse(argv: Sequence[str]) -> ParsedCommand:
         global_options=OptionMap(global_opts),
         argv=tuple(argv),
         group_options=OptionMap(group_opts),
+        order=tuple(options),  # a dict keeps the order flags were first seen
     )
 
 
