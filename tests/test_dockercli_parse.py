@@ -485,7 +485,8 @@ def test_ps_with_a_name_hints_at_filter() -> None:
 
 
 @pytest.mark.parametrize(
-    "line", ["docker compose up", "docker swarm init", "docker buildx ls", "docker-compose up"]
+    "line", ["docker compose watch", "docker swarm init", "docker buildx ls", "docker-compose events",
+             "docker compose -f app.yml stats"]
 )
 def test_real_but_uncovered_commands_are_unsupported(line: str) -> None:
     with pytest.raises(UnsupportedCommand):

@@ -679,12 +679,12 @@ def test_a_container_from_another_lesson_still_asks(session, runner, api):
 
 
 def test_a_real_command_outside_the_model_asks_before_running(session, runner):
-    outcome = session.run_command("docker compose down -v", None, None)
+    outcome = session.run_command("docker compose watch", None, None)
     assert outcome.confirm is not None
     assert "doesn't cover it" in outcome.confirm[0] and "Run it anyway?" in outcome.confirm[0]
     assert runner.runs == []
     outcome.confirm[1]()
-    assert runner.argvs == [["docker", "compose", "down", "-v"]]
+    assert runner.argvs == [["docker", "compose", "watch"]]
 
 
 def test_known_names_come_from_a_background_refresh_and_never_wait(session, api, monkeypatch):

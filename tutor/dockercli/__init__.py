@@ -9,6 +9,12 @@ for completion).  Typical use::
     cmd = parse(argv)                   # UnknownCommand / UsageError with did-you-mean
     cmd.canonical()                     # "docker container ls --all"
     destructive_targets(cmd)            # Destruction(...) or None
+
+The model covers the docker CLI's own commands and the common subcommands of
+``docker compose`` (``docker-compose`` parses to the same commands).  Its
+tables (catalog, flagsets, table_*) mirror the client's ``--help``;
+tests/test_dockercli_cli_help.py keeps them honest.  ``explain`` takes a
+command apart for /explain, values included; ``complete`` serves completion.
 """
 
 from .catalog import (

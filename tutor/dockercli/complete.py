@@ -6,6 +6,7 @@ No engine calls: completion must never wait on the network.
 from __future__ import annotations
 
 from .catalog import describe, flags_for, lookup, subcommand_names
+from .spec import Flag
 
 
 def _command_path(words: tuple[str, ...]) -> tuple[tuple[str, ...], bool]:
@@ -14,7 +15,7 @@ def _command_path(words: tuple[str, ...]) -> tuple[tuple[str, ...], bool]:
     return path, positionals > 0
 
 
-def _find_flag(path: tuple[str, ...], word: str):
+def _find_flag(path: tuple[str, ...], word: str) -> Flag | None:
     name = word.split("=", 1)[0]
     for flag in flags_for(path):
         if name == f"--{flag.name}" or (flag.short and name == f"-{flag.short}"):
@@ -36,27 +37,64 @@ _IMAGE_ARGS = frozenset({
     ("image", "rm"), ("image", "inspect"), ("image", "history"), ("image", "push"),
     ("image", "save"), ("image", "tag"),
 })
-# Only the first positional: after it come the container's command, or other kinds.
-_FIRST_ARG_ONLY = {("container", "run"): "image", ("container", "create"): "image",
-                   ("container", "exec"): "container", ("container", "commit"): "container",
-                   ("container", "rename"): "container", ("image", "tag"): "image"}
+_VOLUME_ARGS = frozenset({("volume", "rm"), ("volume", "inspect")})
+_NETWORK_ARGS = frozenset({("network", "rm"), ("network", "inspect")})
+# Positionals in order; after the last, nothing (a container's command, say).
+_ARGS_IN_ORDER: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("container", "run"): ("image",), ("container", "create"): ("image",),
+    ("container", "exec"): ("container",), ("container", "commit"): ("container",),
+    ("container", "rename"): ("container",), ("image", "tag"): ("image",),
+    ("network", "connect"): ("network", "container"),
+    ("network", "disconnect"): ("network", "container"),
+}
+# Flags whose value names an engine object: --network NAME, --volumes-from NAME.
+_FLAG_VALUE_KIND = {"network": "network", "volumes-from": "container"}
 
 
 def argument_kind(before: tuple[str, ...]) -> str | None:
-    """"container" or "image" when the word being typed names one, else None."""
+    """What the word being typed names: "container", "image", "volume", "network" or None."""
     from .catalog import canonical_path
 
     typed, positionals = _split_words(before)
     path = canonical_path(typed) if typed else None
     if path is None:
         return None
-    if path in _FIRST_ARG_ONLY:
-        return _FIRST_ARG_ONLY[path] if positionals == 0 else None
-    if path in _CONTAINER_ARGS:
-        return "container"
-    if path in _IMAGE_ARGS:
-        return "image"
+    value_of = _value_flag(path, before)
+    if value_of is not None:
+        return _FLAG_VALUE_KIND.get(value_of.name) if path[0] == "container" else None
+    if path in _ARGS_IN_ORDER:
+        kinds = _ARGS_IN_ORDER[path]
+        return kinds[positionals] if positionals < len(kinds) else None
+    for kind, paths in (("container", _CONTAINER_ARGS), ("image", _IMAGE_ARGS),
+                        ("volume", _VOLUME_ARGS), ("network", _NETWORK_ARGS)):
+        if path in paths:
+            return kind
     return None
+
+
+def _value_flag(path: tuple[str, ...], before: tuple[str, ...]) -> Flag | None:
+    """The flag whose value is being typed (``--network <here>``), or None."""
+    if before and before[-1].startswith("-") and "=" not in before[-1]:
+        flag = _find_flag(path, before[-1])
+        if flag is not None and flag.takes_value:
+            return flag
+    return None
+
+
+# Values a flag takes from a fixed list, for the commands where it means that.
+_RUN_LIKE = frozenset({("container", "run"), ("container", "create"), ("container", "update")})
+_VALUE_CHOICES: dict[str, tuple[tuple[str, str], ...]] = {
+    "restart": (("no", "never restart (the default)"),
+                ("always", "restart whenever it stops, and when the engine starts"),
+                ("unless-stopped", "like always, unless you stopped it yourself"),
+                ("on-failure", "restart when it exits with an error (on-failure:N: N times)")),
+    "network": (("bridge", "the default bridge network"),
+                ("host", "share the host's network"),
+                ("none", "no network")),
+    "pull": (("missing", "pull the image only if it isn't here (the default)"),
+             ("always", "always pull the image first"),
+             ("never", "never pull; fail if the image isn't here")),
+}
 
 
 def _split_words(words: tuple[str, ...]) -> tuple[tuple[str, ...], int]:
@@ -82,10 +120,13 @@ def _split_words(words: tuple[str, ...]) -> tuple[tuple[str, ...], int]:
 def suggest(before: tuple[str, ...], prefix: str) -> list[tuple[str, str]]:
     """(completion, description) pairs for the word being typed after ``docker ...``."""
     path, past_positional = _command_path(before)
-    if before and before[-1].startswith("-"):
-        flag = _find_flag(path, before[-1])
-        if flag and flag.takes_value and "=" not in before[-1]:
-            return []  # a flag's value: nothing sensible to offer from the model
+    value_of = _value_flag(path, before)
+    if value_of is not None:  # a flag's value: only fixed choices come from the model
+        from .catalog import canonical_path
+
+        choices = _VALUE_CHOICES.get(value_of.name, ())
+        return [(value, meta) for value, meta in choices if value.startswith(prefix)] if (
+            canonical_path(path) in _RUN_LIKE) else []
     if prefix.startswith("-"):
         candidates = []
         for flag in flags_for(path):

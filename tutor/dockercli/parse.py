@@ -25,59 +25,28 @@ import shlex
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from tutor.suggest import close_matches
-
-from .catalog import (
-    _CHILDREN,
-    BY_PATH,
-    PARTIAL_GROUPS,
-    ROOT,
-    UNCOVERED,
-    CommandSpec,
-    Flag,
-    canonical_path,
-    lookup,
+from .catalog import BY_PATH, ROOT, CommandSpec, Flag, lookup
+from .errors import (
+    DockerCliError,
+    UnknownCommand,
+    UnsupportedCommand,
+    UsageError,
+    _check_arg_count,
+    _missing_value,
+    _unknown_flag,
+    _unknown_subcommand,
+    _unknown_top_level,
 )
 
-# --------------------------------------------------------------------------
-# Errors
-# --------------------------------------------------------------------------
-
-
-class DockerCliError(Exception):
-    """A command line docker would refuse; ``str(err)`` is learner-friendly."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        command: str = "docker",
-        suggestions: Sequence[str] = (),
-        flag: str | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.command = command  # e.g. "docker ps" (as typed)
-        self.suggestions = tuple(suggestions)  # full replacement words/commands
-        self.flag = flag  # the offending flag as typed, if any
-
-    @property
-    def suggestion(self) -> str | None:
-        """The best did-you-mean candidate, if any."""
-        return self.suggestions[0] if self.suggestions else None
-
-
-class UnknownCommand(DockerCliError):
-    """The command words are not a docker command (typo, or not docker at all)."""
-
-
-class UnsupportedCommand(UnknownCommand):
-    """A real docker command that this model does not describe (compose, swarm...)."""
-
-
-class UsageError(DockerCliError):
-    """A known command used wrongly: unknown flag, missing value, wrong arg count."""
-
+__all__ = [
+    "DockerCliError",
+    "OptionMap",
+    "ParsedCommand",
+    "UnknownCommand",
+    "UnsupportedCommand",
+    "UsageError",
+    "parse",
+]
 
 # --------------------------------------------------------------------------
 # Result
@@ -118,7 +87,8 @@ class ParsedCommand:
 
     Two commands compare equal when they mean the same thing: aliases, flag
     spellings and flag order do not matter (``typed_path`` and ``argv`` are
-    kept for display but excluded from comparison).
+    kept for display but excluded from comparison).  ``docker-compose up`` and
+    ``docker compose up`` are the same command.
     """
 
     path: tuple[str, ...]  # canonical: ("container", "ls")
@@ -127,15 +97,19 @@ class ParsedCommand:
     args: tuple[str, ...]  # positionals; for run/exec the container command follows
     global_options: OptionMap = _EMPTY  # options before the command (--context, -H)
     argv: tuple[str, ...] = field(default=(), compare=False)  # the words given to parse()
+    # Options of the group, before its subcommand: compose's -f FILE, -p NAME.
+    group_options: OptionMap = _EMPTY
+    # The command's flag names in the order they were first typed (for display).
+    order: tuple[str, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         # Accept plain dicts/lists from callers building commands by hand
         # (tests, lesson checks) while keeping the object hashable.
-        for name in ("options", "global_options"):
+        for name in ("options", "global_options", "group_options"):
             value = getattr(self, name)
             if not isinstance(value, OptionMap):
                 object.__setattr__(self, name, OptionMap(value))
-        for name in ("path", "typed_path", "args", "argv"):
+        for name in ("path", "typed_path", "args", "argv", "order"):
             value = getattr(self, name)
             if not isinstance(value, tuple):
                 object.__setattr__(self, name, tuple(value))
@@ -170,13 +144,21 @@ class ParsedCommand:
         return self.option(name) == "true"
 
     @property
+    def group_spec(self) -> CommandSpec | None:
+        """The group the command belongs to (``docker compose``), or None at the top."""
+        return BY_PATH[self.path[:1]] if len(self.path) > 1 else None
+
+    @property
     def wants_help(self) -> bool:
         """True if docker would only print help (``--help``, ``-h``, ``help``, a bare group)."""
-        if self.flag("help") or self.global_options.get("help") == ("true",):
+        if self.flag("help") or any(
+                opts.get("help") == ("true",) for opts in (self.global_options, self.group_options)):
             return True
         if not self.path:  # bare "docker" prints help; "docker --version" does not
             return "version" not in self.global_options
-        return self.spec.is_group or self.path == ("help",)
+        if self.spec.is_group:  # "docker compose" prints help; "docker compose -v" does not
+            return not self.flag("version")
+        return self.path == ("help",)
 
     def canonical(self) -> str:
         """A normalised, re-parseable command line.
@@ -188,7 +170,13 @@ class ParsedCommand:
         """
         words = ["docker"]
         words += _render_options(ROOT, self.global_options)
-        words += self.path
+        group = self.group_spec
+        if group is not None and self.group_options:
+            words += self.path[:1]
+            words += _render_options(group, self.group_options)
+            words += self.path[1:]
+        else:
+            words += self.path
         words += _render_options(self.spec, self.options)
         if self.args and _needs_separator(self.spec, self.args):
             words.append("--")
@@ -249,14 +237,12 @@ def parse(argv: Sequence[str]) -> ParsedCommand:
         )
     if words and words[0] in ("docker", "docker.exe"):
         words = words[1:]
-    elif words and words[0] == "docker-compose":
-        raise UnsupportedCommand(
-            "docker-compose isn't covered by the tutor; it teaches one docker command at a time.",
-            command="docker-compose",
-        )
+    elif words and words[0] in ("docker-compose", "docker-compose.exe"):
+        # Compose v1's own program: the same commands as the v2 plugin.
+        words = ["compose", *words[1:]]
 
     global_opts, rest = _parse_options(ROOT, words, "docker")
-    typed, spec, rest = _resolve(rest)
+    typed, spec, group_opts, rest = _resolve(rest)
     command = " ".join(("docker", *typed))
     options, args = _parse_options(spec, rest, command)
 
@@ -272,27 +258,41 @@ def parse(argv: Sequence[str]) -> ParsedCommand:
         args=tuple(args),
         global_options=OptionMap(global_opts),
         argv=tuple(argv),
+        group_options=OptionMap(group_opts),
+        order=tuple(options),  # a dict keeps the order flags were first seen
     )
 
 
-def _resolve(words: list[str]) -> tuple[tuple[str, ...], CommandSpec, list[str]]:
-    """Split off the command words: returns (typed path, spec, remaining words)."""
+def _resolve(
+    words: list[str],
+) -> tuple[tuple[str, ...], CommandSpec, dict[str, list[str]], list[str]]:
+    """Split off the command words.
+
+    Returns (typed path, spec, the group's options, remaining words).  Only a
+    group with options of its own (compose) has group options: they come
+    between the group word and the subcommand (``docker compose -f x.yml up``).
+    """
     if not words:
-        return (), ROOT, []
+        return (), ROOT, {}, []
     first = words[0]
     spec = lookup((first,))
     if spec is None:
         raise _unknown_top_level(first)
     if not spec.is_group:
-        return (first,), spec, words[1:]
+        return (first,), spec, {}, words[1:]
+    group_opts: dict[str, list[str]] = {}
+    rest = words[1:]
+    if spec.flags:
+        group_opts, rest = _parse_options(spec, rest, f"docker {first}")
     # A group: the next word, if it is not a flag, must be a subcommand.
-    if len(words) > 1 and not words[1].startswith("-"):
-        typed = (first, words[1])
+    if rest and not rest[0].startswith("-"):
+        typed = (first, rest[0])
         sub = lookup(typed)
         if sub is None:
-            raise _unknown_subcommand((first,), words[1])
-        return typed, sub, words[2:]
-    return (first,), spec, words[1:]
+            raise _unknown_subcommand((first,), rest[0])
+        return typed, sub, group_opts, rest[1:]
+    # No subcommand ("docker compose --help"): the group's options are the command's.
+    return (first,), spec, {}, words[1:]
 
 
 def _parse_options(
@@ -401,124 +401,3 @@ def _bool_value(command: str, word: str, flag: Flag, value: str) -> str:
     )
 
 
-def _check_arg_count(spec: CommandSpec, command: str, args: list[str]) -> None:
-    low, high = spec.min_args, spec.max_args
-    n = len(args)
-    if low <= n and (high is None or n <= high):
-        return
-    usage = f"Usage: {command} [OPTIONS] {spec.usage}".rstrip()
-    if high == 0:
-        problem = f"'{command}' takes no arguments, but got {_quote_list(args)}."
-        hint = _NO_ARGS_HINTS.get(spec.path)
-        if hint:
-            problem += " " + hint.format(arg=args[0])
-    elif n < low:
-        what = f"{low} argument" + ("s" if low != 1 else "")
-        if high is None:
-            what = "at least " + what
-        elif high != low:
-            what = f"{low} to {high} arguments"
-        problem = f"'{command}' needs {what}, but got {n}."
-        hint = _MISSING_ARGS_HINTS.get(spec.path)
-        if hint:
-            problem += " " + hint
-    else:
-        assert high is not None
-        limit = f"{high} argument" + ("s" if high != 1 else "")
-        problem = f"'{command}' takes at most {limit}, but got {n}: {_quote_list(args)}."
-    raise UsageError(f"{problem}\n{usage}", command=command)
-
-
-def _quote_list(words: Sequence[str]) -> str:
-    return " ".join(shlex.quote(w) for w in words)
-
-
-# Extra nudges for the mistakes learners make most with argument counts.
-_NO_ARGS_HINTS: dict[tuple[str, ...], str] = {
-    ("container", "ls"): "To show one container, filter by name: docker ps -a --filter name={arg}",
-    ("volume", "ls"): "To show one volume, filter by name: docker volume ls --filter name={arg}",
-    ("network", "ls"): "To show one network, filter by name: docker network ls --filter name={arg}",
-    ("container", "prune"): "prune removes every stopped container; to remove one, use docker rm {arg}",
-    ("image", "prune"): "prune removes unused images; to remove one, use docker rmi {arg}",
-    ("volume", "prune"): "prune removes unused volumes; to remove one, use docker volume rm {arg}",
-}
-_MISSING_ARGS_HINTS: dict[tuple[str, ...], str] = {
-    ("container", "run"): "Name the image to run, e.g. docker run hello-world",
-    ("container", "create"): "Name the image to create a container from, e.g. docker create nginx",
-    ("container", "exec"): "Give the container and the command to run in it, e.g. docker exec -it web sh",
-    ("image", "build"): "Give the build context directory, usually '.' for the current one: docker build -t myapp .",
-    ("image", "tag"): "Give the existing image and the new name, e.g. docker tag nginx myregistry/nginx:1.0",
-    ("container", "cp"): "Give a source and a destination, one of them as CONTAINER:PATH, e.g. docker cp web:/etc/hosts hosts",
-}
-
-
-# --------------------------------------------------------------------------
-# Error construction with did-you-mean suggestions
-# --------------------------------------------------------------------------
-
-
-def _unknown_top_level(word: str) -> UnknownCommand:
-    if word in UNCOVERED:
-        return UnsupportedCommand(
-            f"'docker {word}' is a real Docker command, but the tutor doesn't cover it.",
-            command=f"docker {word}",
-        )
-    if word.startswith("-"):  # only reachable for words like "-" after globals
-        return UnknownCommand(f"'{word}' is not a docker command.", command="docker")
-    # "docker ls" -> "docker container ls", "docker image ls", ...
-    suggestions = [
-        f"docker {group} {word}"
-        for group in sorted(w for w in _CHILDREN[()] if (w,) in _CHILDREN)
-        if canonical_path((group, word)) is not None
-    ]
-    suggestions += [f"docker {w}" for w in close_matches(word, _CHILDREN[()])]
-    suggestions = suggestions[:5]
-    message = f"'docker {word}' is not a docker command."
-    if suggestions:
-        message += " Did you mean " + _or_list(suggestions) + "?"
-    return UnknownCommand(message, command=f"docker {word}", suggestions=suggestions)
-
-
-def _unknown_subcommand(group: tuple[str, ...], word: str) -> UnknownCommand:
-    typed = " ".join(("docker", *group, word))
-    if group[0] in PARTIAL_GROUPS and not word.startswith("-"):
-        return UnsupportedCommand(
-            f"'{typed}' is a real Docker command, but the tutor doesn't cover it.",
-            command=typed,
-        )
-    prefix = " ".join(("docker", *group))
-    suggestions = [f"{prefix} {w}" for w in close_matches(word, _CHILDREN.get(group, ()))]
-    message = f"'{typed}' is not a docker command: '{word}' is not a subcommand of '{prefix}'."
-    if suggestions:
-        message += " Did you mean " + _or_list(suggestions) + "?"
-    else:
-        message += f" Its subcommands are: {', '.join(sorted(_CHILDREN.get(group, ())))}."
-    return UnknownCommand(message, command=typed, suggestions=suggestions)
-
-
-def _unknown_flag(spec: CommandSpec, command: str, flag: str, group: str | None = None) -> UsageError:
-    if flag.startswith("--"):
-        # Compare bare names: the shared "--" would make everything look close.
-        suggestions = [f"--{name}" for name in close_matches(flag[2:].partition("=")[0], spec.long_names())]
-    else:
-        suggestions = []
-    where = f" (in {group})" if group and group != flag else ""
-    message = f"unknown flag {flag}{where} for '{command}'."
-    if suggestions:
-        message += " Did you mean " + _or_list(suggestions) + "?"
-    if not spec.is_group:
-        message += f" Run '{command} --help' to see its options."
-    return UsageError(message, command=command, suggestions=suggestions, flag=flag)
-
-
-def _missing_value(command: str, typed: str, flag: Flag) -> UsageError:
-    return UsageError(
-        f"{typed} needs a value in '{command}' ({typed}: {flag.description}).",
-        command=command,
-        flag=typed,
-    )
-
-
-def _or_list(items: Sequence[str]) -> str:
-    quoted = [f"'{item}'" for item in items]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]

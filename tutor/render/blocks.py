@@ -103,8 +103,10 @@ def bullets(console: Console, items: Iterable[str], style: str = "") -> None:
 
 def help_table(console: Console, rows: Iterable[tuple[str, str]]) -> None:
     table = Table.grid(padding=(0, 2))
-    table.add_column(style="tutor.command", no_wrap=True)
-    table.add_column()
+    # A long first cell (a --mount value, an image digest) folds rather than
+    # squeezing the text beside it into a narrow strip.
+    table.add_column(style="tutor.command", overflow="fold", max_width=max(24, console.width // 3))
+    table.add_column(overflow="fold")
     for usage, summary in rows:
         table.add_row(usage, summary)
     console.print(Padding(table, INDENT))

@@ -98,7 +98,10 @@ def explain_command(conv: Conversation, line: str) -> None:
     except DockerCliError as error:
         show.say(conv.console, str(error), "tutor.warning")
         return
-    show.help_table(conv.console, explain(parsed))
+    from rich.markup import escape  # the rows quote what was typed: never read it as markup
+
+    show.help_table(conv.console, [(escape(words), escape(meaning))
+                                   for words, meaning in explain(parsed)])
     show.say(conv.console, "(Explained, not run.)", "tutor.muted")
 
 
