@@ -190,7 +190,7 @@ def test_the_tutor_asks_before_a_compose_removal() -> None:
 
     destruction = destructive_targets(p("docker compose down -v"))
     assert destruction is not None
-    question = confirmation_question(None, destruction, None)  # type: ignore[arg-type]
+    question = confirmation_question(None, destruction, None, {})  # type: ignore[arg-type]
     assert question == ("This will remove the Compose project's named and anonymous volumes, "
                         "containers and networks, which can include your own resources outside "
                         "this lesson. Run it?")
