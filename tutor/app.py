@@ -25,7 +25,7 @@ def build_conversation(env: Environment,
     from tutor.repl.conversation import Conversation
 
     assert env.lessons_dir is not None
-    course = load_course(env.lessons_dir)
+    course = load_course(env.lessons_dir, env.cache_dir)
     if course.problems:
         show.say(env.console, "Some lesson files have problems; the other lessons are open:",
                  "tutor.warning")

@@ -49,7 +49,7 @@ def lesson_images(env: Environment) -> list[str]:
 
     assert env.lessons_dir is not None
     images: dict[str, None] = {}
-    for lesson in load_course(env.lessons_dir).lessons:
+    for lesson in load_course(env.lessons_dir, env.cache_dir).lessons:
         for step in lesson.steps:
             task = step.practice_task()
             for action in (task.setup if task is not None else ()):
@@ -66,7 +66,7 @@ def run_lint(env: Environment, paths: list[Path]) -> ExitStatus:
 
     assert env.lessons_dir is not None
     targets = paths or [env.lessons_dir]
-    problems = lint(targets)
+    problems = lint(targets, env.cache_dir)
     for problem in problems:
         env.stdout.write(f"{problem}\n")
     errors = [problem for problem in problems if not problem.warning]

@@ -103,6 +103,12 @@ class Environment:
         return self.data_dir / "workspace"
 
     @property
+    def cache_dir(self) -> Path:
+        """Parsed lesson files, kept between runs (the data directory's ``cache``)."""
+        assert self.data_dir is not None
+        return self.data_dir / "cache"
+
+    @property
     def history_path(self) -> Path:
         assert self.data_dir is not None
         return self.data_dir / "history"

@@ -8,10 +8,10 @@ here is what every step shares and what the rest of the tutor may ask of one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, overload
 
 from tutor.course.practice_spec import VarSpec, var_names
 
@@ -123,12 +123,57 @@ class Step:
         return None
 
 
+class LazySteps(Sequence["Step"]):
+    """A lesson's steps, read from the parse cache when first needed: a course of a
+    thousand lessons opens with their titles, not their every word."""
+
+    def __init__(self, length: int, source: Path) -> None:
+        self.length = length
+        self.source = source
+        self._steps: tuple[Step, ...] | None = None
+
+    def _load(self) -> tuple[Step, ...]:
+        if self._steps is None:
+            import pickle
+
+            with open(self.source, "rb") as handle:
+                self._steps = tuple(pickle.load(handle))
+        return self._steps
+
+    def __len__(self) -> int:
+        return self.length
+
+    @overload
+    def __getitem__(self, index: int) -> Step: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Step, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Step | tuple[Step, ...]:
+        return self._load()[index]
+
+    def __iter__(self) -> Iterator[Step]:
+        return iter(self._load())
+
+    def __eq__(self, other: object) -> bool:
+        return tuple(self) == tuple(other) if isinstance(other, Sequence) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"length": self.length, "source": self.source}  # never the loaded steps
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.length, self.source, self._steps = state["length"], state["source"], None
+
+
 @dataclass(frozen=True)
 class Lesson:
     id: str
     title: str
     summary: str
-    steps: tuple[Step, ...]
+    steps: Sequence[Step]  # a tuple, or LazySteps from the parse cache
     requires: tuple[str, ...] = ()
     needs_engine: bool = False
     source: Path | None = None

@@ -15,6 +15,7 @@ from tutor.course.placeholders import template_names
 from tutor.course.practice_spec import BUILTIN_WORKSPACE, var_names
 from tutor.dockercli import DockerCliError, parse, split_command
 from tutor.dockercli.naming import named_image_refs
+from tutor.lessonfile.cache import ParseCache
 from tutor.schema.fields import Fields
 from tutor.schema.location import LessonProblem, Where
 from tutor.schema.yamldoc import LineList, YamlError, parse_yaml
@@ -156,10 +157,12 @@ def _check_placeholders(fields: Fields, step: Step, lesson_vars: set[str]) -> No
                        f"{', '.join(sorted(declared))})", fields.line_of())
 
 
-def load_course(lessons_dir: Path) -> Course:
-    """Load the course from a directory with course.yaml and one file per lesson."""
+def load_course(lessons_dir: Path, cache_dir: Path | None = None) -> Course:
+    """Load the course from a directory with course.yaml and one file per lesson; with
+    ``cache_dir``, files parsed before (and unchanged since) come from the cache."""
     problems: list[LessonProblem] = []
     warnings: list[LessonProblem] = []
+    cache = ParseCache.open(cache_dir, lessons_dir)
     course_path = lessons_dir / COURSE_FILE
     data = _read(course_path, problems)
     title = "Docker course"
@@ -176,7 +179,7 @@ def load_course(lessons_dir: Path) -> Course:
         problems.append(LessonProblem(Where(course_path, field="lessons"),
                                       f"lists {', '.join(repeated)} more than once"))
     for lesson_id in dict.fromkeys(lesson_ids):  # keep order, drop repeats
-        lesson = load_lesson(lessons_dir / f"{lesson_id}.yaml", problems, warnings)
+        lesson = _cached_lesson(lessons_dir / f"{lesson_id}.yaml", problems, warnings, cache)
         if lesson is not None:
             lessons.append(lesson)
     listed = set(lesson_ids)
@@ -199,11 +202,27 @@ def load_course(lessons_dir: Path) -> Course:
                         else None,
                     )
                 )
+    cache.save()
     return Course(title=title, lessons=tuple(lessons), problems=tuple(problems),
                   warnings=tuple(warnings))
 
 
-def lint(paths: Iterable[Path]) -> list[LessonProblem]:
+def _cached_lesson(path: Path, problems: list[LessonProblem], warnings: list[LessonProblem],
+                   cache: ParseCache) -> Lesson | None:
+    cached = cache.get(path)
+    if cached is None:
+        own_problems: list[LessonProblem] = []
+        own_warnings: list[LessonProblem] = []
+        lesson = load_lesson(path, own_problems, own_warnings)
+        cache.put(path, lesson, own_problems, own_warnings)
+        cached = (lesson, own_problems, own_warnings)
+    lesson, own_problems, own_warnings = cached
+    problems.extend(own_problems)
+    warnings.extend(own_warnings)
+    return lesson
+
+
+def lint(paths: Iterable[Path], cache_dir: Path | None = None) -> list[LessonProblem]:
     """Validate lesson files or whole lesson directories; returns every problem found,
     warnings (``problem.warning``) included."""
     problems: list[LessonProblem] = []
@@ -211,7 +230,7 @@ def lint(paths: Iterable[Path]) -> list[LessonProblem]:
     for path in paths:
         if path.is_dir():
             if (path / COURSE_FILE).exists():
-                course = load_course(path)
+                course = load_course(path, cache_dir)
                 problems.extend(course.problems)
                 warnings.extend(course.warnings)
             else:
@@ -220,12 +239,15 @@ def lint(paths: Iterable[Path]) -> list[LessonProblem]:
                 for lesson_path in sorted(path.glob("*.yaml")):
                     load_lesson(lesson_path, problems, warnings)
         elif path.name == COURSE_FILE:
-            course = load_course(path.parent)
+            course = load_course(path.parent, cache_dir)
             problems.extend(course.problems)
             warnings.extend(course.warnings)
         else:
             load_lesson(path, problems, warnings)
     return problems + warnings
+
+
+_NAMING_WORDS = re.compile(r"\b(?:build|tag|commit|import)\b")
 
 
 def fixed_image_warnings(where: Where, steps: list[Step]) -> list[LessonProblem]:
@@ -236,8 +258,10 @@ def fixed_image_warnings(where: Where, steps: list[Step]) -> list[LessonProblem]
         task = step.practice_task()
         if task is None:
             continue
+        # Only commands that can name an image are parsed (parsing every one is slow).
         commands = [action for actions in (task.solution, *task.alternatives)
-                    for action in actions if isinstance(action, str)]
+                    for action in actions if isinstance(action, str)
+                    and _NAMING_WORDS.search(action)]
         fixed: list[str] = []
         for command in commands:
             try:

@@ -231,7 +231,7 @@ def run_selftest(env: Environment, lesson_ids: Sequence[str]) -> ExitStatus:
     from tutor.render import blocks as show
 
     assert env.lessons_dir is not None
-    course: Course = load_course(env.lessons_dir)
+    course: Course = load_course(env.lessons_dir, env.cache_dir)
     console = env.console
     if course.problems:
         show.problems(console, course.problems)

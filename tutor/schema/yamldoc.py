@@ -18,6 +18,7 @@ import yaml
 
 # libyaml's composer is about ten times faster and gives the same nodes and marks.
 _COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+STR_TAG = "tag:yaml.org,2002:str"
 # A lesson has a few thousand values; this leaves room for generous use of aliases.
 MAX_VALUES = 100_000
 
@@ -95,6 +96,8 @@ class _Builder:
             raise YamlError("an alias (*name) refers to the value that contains it, which "
                             "would repeat forever", line)
         if isinstance(node, yaml.ScalarNode):
+            if node.tag == STR_TAG:
+                return node.value  # most values are text: skip the constructor's machinery
             return self.constructor.construct_object(node)
         self.open.add(key)
         try:
@@ -113,7 +116,8 @@ class _Builder:
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlError("mapping keys must be plain words", key_node.start_mark.line + 1)
-            key = str(self.constructor.construct_object(key_node))
+            key = (key_node.value if key_node.tag == STR_TAG
+                   else str(self.constructor.construct_object(key_node)))
             key_line = key_node.start_mark.line + 1
             if key in result:
                 raise YamlError(
