@@ -3,17 +3,19 @@
 Selftest plays lessons on the learner's (or a classroom's) engine. Before it
 starts, the guard notes every image tag with its image ID and every container with
 its name and whether it runs; at the end it compares what the played commands
-could reach (a tag or container name one of them mentions) and reports every
+acted on (the targets of build, tag, pull, rmi, rm, stop, ...) and reports every
 difference: a tag moved or removed, a container stopped, started or removed.
-Things nobody's command named are someone else's business on a shared engine.
+What no played command acted on is someone else's business on a shared engine.
 """
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+
+from tutor.dockercli import DockerCliError, parse, split_command
+from tutor.dockercli.naming import named_image_refs, with_tag
 
 
 @dataclass(frozen=True)
@@ -30,24 +32,39 @@ def engine_state(api: Any) -> EngineState:
     return EngineState(tags, containers)
 
 
-def mentioned_words(commands: Iterable[str]) -> set[str]:
-    """Every word of the commands, and image words with ``:latest`` filled in."""
-    words: set[str] = set()
+# Container commands whose arguments are the containers they act on.
+_CONTAINER_ACTIONS = frozenset({("container", "rm"), ("container", "stop"), ("container", "kill"),
+                                ("container", "start"), ("container", "restart"),
+                                ("container", "pause"), ("container", "unpause"),
+                                ("container", "rename"), ("container", "update")})
+
+
+def acted_on(commands: Iterable[str]) -> set[str]:
+    """The image tags and container names (or IDs) the commands changed or removed:
+    targets of build, tag, pull, rmi, rm, stop, start... (a word that is merely read,
+    such as the image of ``docker save``, does not count)."""
+    found: set[str] = set()
     for command in commands:
         try:
-            split = shlex.split(command)
-        except ValueError:
+            parsed = parse(split_command(command))
+        except DockerCliError:
             continue
-        for word in split:
-            words.add(word)
-            if not word.startswith("-") and ":" not in word.rsplit("/", 1)[-1]:
-                words.add(f"{word}:latest")
-    return words
+        found.update(named_image_refs(parsed))
+        if parsed.path == ("image", "rm"):
+            found.update(with_tag(arg) for arg in parsed.args)
+            found.update(parsed.args)
+        elif parsed.path in _CONTAINER_ACTIONS:
+            found.update(parsed.args)
+        elif parsed.path in (("container", "run"), ("container", "create")):
+            name = parsed.option("name")
+            if name:
+                found.add(name)
+    return found
 
 
 def changes(before: EngineState, after: EngineState, commands: Iterable[str]) -> list[str]:
     """What the commands changed of what existed before, in words (empty: nothing)."""
-    words = mentioned_words(commands)
+    words = acted_on(commands)
     found: list[str] = []
     for tag, image_id in sorted(before.tags.items()):
         if tag not in words:
