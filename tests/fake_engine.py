@@ -1,215 +1,76 @@
 """An in-memory stand-in for ``docker.APIClient`` (the low-level client).
 
-Payloads follow the shapes of the Docker Engine API (v1.41+) closely enough for
-code that reads them: container summaries from ``GET /containers/json``,
+Payloads follow the shapes of the Docker Engine API (v1.41, dockerd 20.10) for code
+that reads them: container summaries from ``GET /containers/json``,
 ``GET /containers/{id}/json``, ``GET /images/{name}/json``, ``GET /images/json``,
 the tar stream and stat header of ``GET /containers/{id}/archive``, the exec
-endpoints and ``GET /events``. Every call is recorded in ``calls``.
+endpoints, ``POST /images/{name}/tag``, the events of a pull, and ``GET /events``.
+Every call is recorded in ``calls``. tests/test_fake_engine_contract.py runs the
+same scenarios here and on a real engine and compares what the checks read.
 
     engine = FakeEngine()
-    engine.add_image("busybox:latest", cmd=["sh"])
+    engine.add_image("busybox:latest", cmd=["sh"], pulled=True)
     engine.add_container("web", image="busybox", ports={"80/tcp": "8080"},
-                         files={"/tmp/hello.txt": "hi"})
+                         files={"/tmp/hello.txt": "hi"},
+                         mounts=[bind_mount("/srv/site", "/usr/share/nginx/html")])
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
-import itertools
 import posixpath
 import tarfile
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
-import docker.errors
-import requests
+from fake_objects import (
+    DEFAULT_PATH,
+    GO_MODE_DIR,
+    FakeContainer,
+    FakeImage,
+    _response,
+    bad_reference,
+    bind_mount,
+    conflict,
+    fake_id,
+    familiar,
+    image_not_found,
+    normalize,
+    not_found,
+    repository_of,
+    volume_mount,
+)
 
-_ids = itertools.count(1)
-GO_MODE_DIR = 1 << 31
-
-
-def fake_id(seed: str) -> str:
-    return hashlib.sha256(f"{seed}-{next(_ids)}".encode()).hexdigest()
-
-
-def normalize(ref: str) -> str:
-    from tutor.checks.refs import normalize as real
-
-    return real(ref)
-
-
-def _response(status: int, reason: str, url: str = "http+docker://localhost/fake") -> requests.Response:
-    response = requests.Response()
-    response.status_code = status
-    response.reason = reason
-    response.url = url
-    return response
-
-
-def not_found(message: str) -> docker.errors.NotFound:
-    return docker.errors.NotFound(message, response=_response(404, "Not Found"),
-                                  explanation=message)
-
-
-def conflict(message: str) -> docker.errors.APIError:
-    return docker.errors.APIError(message, response=_response(409, "Conflict"),
-                                  explanation=message)
+__all__ = [
+    "FakeContainer",
+    "FakeEngine",
+    "FakeImage",
+    "_response",
+    "bind_mount",
+    "conflict",
+    "fake_id",
+    "normalize",
+    "not_found",
+    "volume_mount",
+]
 
 
-@dataclass
-class FakeImage:
-    id: str
-    tags: list[str]
-    config: dict
-    repo_digests: list[str] = field(default_factory=list)
-    created: int = 0
-
-    def inspect(self) -> dict:
-        return {
-            "Id": self.id,
-            "RepoTags": list(self.tags),
-            "RepoDigests": list(self.repo_digests),
-            "Parent": "",
-            "Comment": "",
-            "Created": "2024-01-01T00:00:00.000000000Z",
-            "DockerVersion": "20.10.24",
-            "Author": "",
-            "Config": self.config,
-            "Architecture": "amd64",
-            "Os": "linux",
-            "Size": 1_981_000,
-            "GraphDriver": {"Name": "overlay2", "Data": {}},
-            "RootFS": {"Type": "layers", "Layers": ["sha256:" + "0" * 64]},
-            "Metadata": {"LastTagTime": "0001-01-01T00:00:00Z"},
-        }
-
-    def summary(self) -> dict:
-        return {
-            "Id": self.id,
-            "ParentId": "",
-            "RepoTags": list(self.tags) or ["<none>:<none>"],
-            "RepoDigests": list(self.repo_digests),
-            "Created": self.created,
-            "Size": 1_981_000,
-            "SharedSize": -1,
-            "VirtualSize": 1_981_000,
-            "Labels": self.config.get("Labels"),
-            "Containers": -1,
-        }
+def _label_filter(labels: dict | None, selectors: Any) -> bool:
+    """``filters={"label": "key"}`` or ``"key=value"`` (or a list of them, all must hold)."""
+    for selector in [selectors] if isinstance(selectors, str) else list(selectors or []):
+        key, eq, value = selector.partition("=")
+        if key not in (labels or {}) or (eq and (labels or {})[key] != value):
+            return False
+    return True
 
 
-@dataclass
-class FakeContainer:
-    id: str
-    name: str
-    image: str  # as typed: Config.Image
-    image_id: str
-    state: str
-    exit_code: int
-    cmd: list[str]
-    port_bindings: dict  # HostConfig.PortBindings: {"80/tcp": [{"HostIp": "", "HostPort": "8080"}]}
-    env: list[str]
-    labels: dict
-    mounts: list[dict]
-    files: dict[str, str | None]  # path -> content; None for a directory
-    exec_results: dict
-    created: int
-
-    @property
-    def running(self) -> bool:
-        return self.state in ("running", "paused", "restarting")
-
-    def live_ports(self) -> dict:
-        """NetworkSettings.Ports: exposed ports map to None, published ones to bindings."""
-        ports: dict[str, Any] = {}
-        for key, bindings in self.port_bindings.items():
-            live = []
-            for binding in bindings or []:
-                host_port = binding.get("HostPort") or "49153"
-                if binding.get("HostIp"):
-                    live.append({"HostIp": binding["HostIp"], "HostPort": host_port})
-                else:
-                    live.append({"HostIp": "0.0.0.0", "HostPort": host_port})
-                    live.append({"HostIp": "::", "HostPort": host_port})
-            ports[key] = live or None
-        return ports
-
-    def summary(self) -> dict:
-        ports = []
-        if self.running:
-            for key, bindings in self.live_ports().items():
-                number, _, kind = key.partition("/")
-                for binding in bindings or []:
-                    ports.append({"IP": binding["HostIp"], "PrivatePort": int(number),
-                                  "PublicPort": int(binding["HostPort"]), "Type": kind})
-        status = {"running": "Up 2 minutes", "exited": f"Exited ({self.exit_code}) 1 minute ago",
-                  "created": "Created", "paused": "Up 2 minutes (Paused)",
-                  "restarting": f"Restarting ({self.exit_code}) 1 second ago"}.get(self.state, "")
-        return {
-            "Id": self.id,
-            "Names": ["/" + self.name],
-            "Image": self.image,
-            "ImageID": self.image_id,
-            "Command": " ".join(self.cmd),
-            "Created": self.created,
-            "Ports": ports,
-            "Labels": dict(self.labels),
-            "State": self.state,
-            "Status": status,
-            "HostConfig": {"NetworkMode": "default"},
-            "NetworkSettings": {"Networks": {"bridge": {}}},
-            "Mounts": [dict(m) for m in self.mounts],
-        }
-
-    def inspect(self) -> dict:
-        return {
-            "Id": self.id,
-            "Created": "2024-01-01T00:00:00.000000000Z",
-            "Path": self.cmd[0] if self.cmd else "",
-            "Args": self.cmd[1:],
-            "State": {
-                "Status": self.state,
-                "Running": self.state in ("running", "paused"),
-                "Paused": self.state == "paused",
-                "Restarting": self.state == "restarting",
-                "OOMKilled": False,
-                "Dead": self.state == "dead",
-                "Pid": 4242 if self.running else 0,
-                "ExitCode": self.exit_code,
-                "Error": "",
-                "StartedAt": "2024-01-01T00:00:01.000000000Z",
-                "FinishedAt": "0001-01-01T00:00:00Z",
-            },
-            "Image": self.image_id,
-            "Name": "/" + self.name,
-            "RestartCount": 0,
-            "HostConfig": {
-                "Binds": None,
-                "NetworkMode": "default",
-                "PortBindings": {k: [dict(b) for b in v] if v else v
-                                 for k, v in self.port_bindings.items()},
-                "RestartPolicy": {"Name": "no", "MaximumRetryCount": 0},
-                "AutoRemove": False,
-            },
-            "Mounts": [dict(m) for m in self.mounts],
-            "Config": {
-                "Hostname": self.id[:12],
-                "Env": list(self.env),
-                "Cmd": list(self.cmd),
-                "Image": self.image,
-                "WorkingDir": "",
-                "Entrypoint": None,
-                "Labels": dict(self.labels),
-                "ExposedPorts": {k: {} for k in self.port_bindings},
-            },
-            "NetworkSettings": {
-                "Bridge": "",
-                "Ports": self.live_ports() if self.running else {},
-                "IPAddress": "172.17.0.2" if self.running else "",
-            },
-        }
+def _container_env(given: dict[str, str], image_env: list[str] | None) -> list[str]:
+    """What the engine does: the given variables, then the image's that were not given."""
+    env = [f"{k}={v}" for k, v in given.items()]
+    for entry in image_env if image_env is not None else ["PATH=/bin"]:
+        if entry.partition("=")[0] not in given:
+            env.append(entry)
+    return env
 
 
 class FakeEngine:
@@ -229,35 +90,46 @@ class FakeEngine:
     def add_image(self, *tags: str, cmd: list[str] | None = None,
                   entrypoint: list[str] | None = None, env: list[str] | None = None,
                   labels: dict | None = None, exposed: tuple[str, ...] = (), workdir: str = "",
-                  repo_digests: tuple[str, ...] = ()) -> str:
+                  repo_digests: tuple[str, ...] = (), pulled: bool = False) -> str:
+        """``pulled``: the image came from a registry, so it has a digest per repository."""
         image_id = "sha256:" + fake_id("image")
-        familiar = []
-        for tag in tags:
-            from tutor.checks.refs import familiar as shorten
-
-            familiar.append(shorten(normalize(tag)))
-            for other in self.images_:  # a tag moves to the newest image
-                other.tags = [t for t in other.tags if normalize(t) != normalize(tag)]
+        familiar_tags = [familiar(tag) for tag in tags]
+        self._take_tags(familiar_tags)
+        digests = list(repo_digests)
+        if pulled:
+            digest = "sha256:" + fake_id("manifest")
+            digests += [f"{repository}@{digest}" for repository
+                        in dict.fromkeys(repository_of(tag) for tag in familiar_tags)]
         config = {
-            "Hostname": "", "User": "", "Env": env or ["PATH=/usr/local/sbin:/usr/local/bin:"
-                                                        "/usr/sbin:/usr/bin:/sbin:/bin"],
+            "Hostname": "", "User": "", "Env": env or [DEFAULT_PATH],
             "Cmd": cmd, "Image": "", "WorkingDir": workdir, "Entrypoint": entrypoint,
             "OnBuild": None, "Labels": labels,
             **({"ExposedPorts": {p: {} for p in exposed}} if exposed else {}),
         }
-        self.images_.append(FakeImage(image_id, familiar, config, list(repo_digests),
+        self.images_.append(FakeImage(image_id, familiar_tags, config, digests,
                                       created=self.clock))
         return image_id
+
+    def _take_tags(self, tags: list[str]) -> None:
+        """A tag moves to the newest image."""
+        wanted = {normalize(tag) for tag in tags}
+        for other in self.images_:
+            other.tags = [t for t in other.tags if normalize(t) not in wanted]
 
     def add_container(self, name: str, image: str = "busybox", state: str = "running",
                       exit_code: int = 0, cmd: list[str] | None = None,
                       ports: dict[str, str | list[str]] | None = None,
+                      exposed: tuple[str, ...] = (),
                       env: dict[str, str] | None = None, labels: dict[str, str] | None = None,
                       mounts: list[dict] | None = None, files: dict[str, str] | None = None,
                       exec_results: dict | None = None, created: int | None = None) -> str:
-        """``ports``: {"80/tcp": "8080"} or {"80/tcp": "127.0.0.1:8080"} or a list of those."""
+        """``ports``: {"80/tcp": "8080"} or {"80/tcp": "127.0.0.1:8080"} or a list of those;
+        ``exposed``: ports exposed but not published; ``mounts``: bind_mount(...),
+        volume_mount(...). Like the engine, the container takes the image's command,
+        entrypoint, working directory, exposed ports and labels unless given."""
         found = self._find_image(image)
         image_id = found.id if found else "sha256:" + fake_id("unknown-image")
+        config = found.config if found else {}
         bindings: dict[str, list[dict]] = {}
         for key, hosts in (ports or {}).items():
             for host in [hosts] if isinstance(hosts, str) else hosts:
@@ -265,11 +137,16 @@ class FakeEngine:
                 bindings.setdefault(key, []).append({"HostIp": ip, "HostPort": port})
         container = FakeContainer(
             id=fake_id("container"), name=name, image=image, image_id=image_id, state=state,
-            exit_code=exit_code, cmd=cmd or ["sh"], port_bindings=bindings,
-            env=[f"{k}={v}" for k, v in (env or {}).items()] + ["PATH=/bin"],
-            labels=labels or {}, mounts=mounts or [],
+            exit_code=exit_code, cmd=cmd or list(config.get("Cmd") or ["sh"]),
+            port_bindings=bindings,
+            env=_container_env(env or {}, config.get("Env") if found else None),
+            labels={**(config.get("Labels") or {}), **(labels or {})}, mounts=mounts or [],
             files={"/etc/hostname": "abc123\n", **(files or {})},
-            exec_results=exec_results or {}, created=created if created is not None else self.clock,
+            exec_results=exec_results or {},
+            created=created if created is not None else self.clock,
+            entrypoint=config.get("Entrypoint"),
+            workdir=config.get("WorkingDir") or "",
+            exposed=(*(config.get("ExposedPorts") or {}), *exposed),
         )
         self.clock += 1
         self.containers_.append(container)
@@ -280,16 +157,36 @@ class FakeEngine:
 
     def add_event(self, action: str, name: str | None = None, type: str = "container",
                   at: float | None = None, **attributes: str) -> None:
-        when = at if at is not None else time.time()
+        """A container event the way dockerd logs it (the container's image and labels
+        among its attributes), or another type's with just ``name``."""
         container = next((c for c in self.containers_ if c.name == name), None)
         actor_id = container.id if container else fake_id("actor")
-        self.events_.append({
-            "status": action, "id": actor_id, "from": container.image if container else "",
-            "Type": type, "Action": action,
-            "Actor": {"ID": actor_id, "Attributes": {**({"name": name} if name else {}),
-                                                     **attributes}},
-            "scope": "local", "time": int(when), "timeNano": int(when * 1e9),
-        })
+        base: dict[str, str] = {}
+        if type == "container" and container is not None:
+            base = {"image": container.image, **container.labels}
+        self._log(type, action, actor_id, {**base, **({"name": name} if name else {}),
+                                           **attributes},
+                  source=container.image if container and type == "container" else None, at=at)
+
+    def add_image_event(self, action: str, ref: str, at: float | None = None) -> None:
+        """``pull``: the actor is the reference as pulled, ``name`` its repository;
+        ``tag``/``untag``/``delete``: the actor is the image ID, ``name`` the reference."""
+        if action == "pull":
+            self._log("image", action, ref, {"name": repository_of(ref)}, at=at)
+            return
+        image = self._find_image(ref)
+        image_id = image.id if image else "sha256:" + fake_id("image")
+        self._log("image", action, image_id,
+                  {"name": familiar(ref), **(image.labels if image else {})}, at=at)
+
+    def _log(self, event_type: str, action: str, actor_id: str, attributes: dict,
+             source: str | None = None, at: float | None = None) -> None:
+        when = at if at is not None else time.time()
+        event = {"status": action, "id": actor_id, **({"from": source} if source else {}),
+                 "Type": event_type, "Action": action,
+                 "Actor": {"ID": actor_id, "Attributes": attributes},
+                 "scope": "local", "time": int(when), "timeNano": int(when * 1e9)}
+        self.events_.append(event)
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -303,6 +200,8 @@ class FakeEngine:
         for image in self.images_:
             if len(bare) >= 4 and image.id.removeprefix("sha256:").startswith(bare):
                 return image
+        if bad_reference(ref) is not None:
+            return None
         if "@" in ref:
             for image in self.images_:
                 if any(normalize(d) == normalize(ref) for d in image.repo_digests):
@@ -328,7 +227,9 @@ class FakeEngine:
     def containers(self, quiet=False, all=False, trunc=False, latest=False, since=None,
                    before=None, limit=-1, size=False, filters=None):
         self._record("containers", all, filters)
-        listed = [c for c in self.containers_ if all or c.state == "running"]
+        selector = (filters or {}).get("label")
+        listed = [c for c in self.containers_ if (all or c.running)
+                  and _label_filter(c.labels, selector)]
         return [c.summary() for c in sorted(listed, key=lambda c: -c.created)]
 
     def inspect_container(self, container):
@@ -337,14 +238,40 @@ class FakeEngine:
 
     def inspect_image(self, image):
         self._record("inspect_image", image)
+        invalid = bad_reference(image)
         found = self._find_image(image)
         if found is None:
-            raise not_found(f"No such image: {image}")
+            raise invalid or image_not_found(image)
         return found.inspect()
 
     def images(self, name=None, quiet=False, all=False, filters=None):
         self._record("images", name)
-        return [image.summary() for image in self.images_]
+        selector = (filters or {}).get("label")
+        return [image.summary() for image in self.images_
+                if _label_filter(image.labels, selector)]
+
+    def tag(self, image, repository, tag=None, force=False):
+        """``docker tag``: the reference moves to this image, and the engine logs it."""
+        self._record("tag", image, repository, tag)
+        found = self._find_image(image)
+        if found is None:
+            raise image_not_found(image)
+        ref = familiar(f"{repository}:{tag or 'latest'}")
+        self._take_tags([ref])
+        found.tags.append(ref)
+        self.add_image_event("tag", ref)
+        return True
+
+    def pull(self, repository, tag=None, stream=False, decode=False, **kwargs):
+        """Pulls what the fake registry holds: the images added to the fake."""
+        self._record("pull", repository, tag)
+        ref = f"{repository}:{tag or 'latest'}"
+        if self._find_image(ref) is None:
+            raise not_found(f"manifest for {ref} not found: manifest unknown: manifest unknown")
+        self.add_image_event("pull", ref)
+        done = [{"status": f"Pulling from {repository}", "id": tag or "latest"},
+                {"status": f"Status: Image is up to date for {ref}"}]
+        return iter(done) if stream else "\r\n".join(str(line) for line in done)
 
     def get_archive(self, container, path, chunk_size=2 * 1024 * 1024, encode_stream=False):
         self._record("get_archive", container, path)
@@ -360,7 +287,7 @@ class FakeEngine:
             if content is None:
                 directories.add(file_path)
         if path not in files and path not in directories:
-            raise not_found(f"Could not find the file {path} in container {found.name}")
+            raise not_found(f"Could not find the file {path} in container {container}")
         buffer = io.BytesIO()
         base = posixpath.basename(path) or "/"
         with tarfile.open(fileobj=buffer, mode="w") as archive:
@@ -378,7 +305,7 @@ class FakeEngine:
                 stat = {"name": base, "size": 4096, "mode": GO_MODE_DIR | 0o755,
                         "mtime": "2024-01-01T00:00:00Z", "linkTarget": ""}
             else:
-                data = files[path].encode()
+                data = (files[path] or "").encode()
                 info = tarfile.TarInfo(base)
                 info.size = len(data)
                 info.mode = 0o644
@@ -401,6 +328,7 @@ class FakeEngine:
             raise conflict(f"Container {found.id} is not running")
         exec_id = fake_id("exec")
         self.execs[exec_id] = {"container": found, "cmd": list(cmd), "result": None}
+        self._exec_event("exec_create", exec_id)
         return {"Id": exec_id}
 
     def exec_start(self, exec_id, detach=False, tty=False, stream=False, socket=False,
@@ -408,36 +336,27 @@ class FakeEngine:
         self._record("exec_start", exec_id)
         record = self.execs[exec_id]
         container: FakeContainer = record["container"]
-        cmd = tuple(record["cmd"])
-        result = container.exec_results.get(cmd)
-        if callable(result):
-            result = result(cmd)
-        if result is None:
-            result = self._builtin_exec(container, cmd)
+        self._exec_event("exec_start", exec_id)
+        result = container.run(tuple(record["cmd"]))
         record["result"] = result
+        self._exec_event("exec_die", exec_id, exitCode=str(result[0]))
         return result[1].encode() if isinstance(result[1], str) else result[1]
 
-    def _builtin_exec(self, container: FakeContainer, cmd: tuple[str, ...]) -> tuple[int, str]:
-        if cmd and cmd[0] == "cat" and len(cmd) == 2:
-            content = container.files.get(cmd[1])
-            if content is None:
-                return 1, f"cat: can't open '{cmd[1]}': No such file or directory\n"
-            return 0, content
-        if cmd and cmd[0] in ("true",):
-            return 0, ""
-        if cmd and cmd[0] == "echo":
-            return 0, " ".join(cmd[1:]) + "\n"
-        return 126, (f'OCI runtime exec failed: exec failed: unable to start container process: '
-                     f'exec: "{cmd[0] if cmd else ""}": executable file not found in $PATH: '
-                     f'unknown\r\n')
+    def _exec_event(self, action: str, exec_id: str, **attributes: str) -> None:
+        record = self.execs[exec_id]
+        container: FakeContainer = record["container"]
+        if action != "exec_die":  # "exec_start: cat /etc/hostname", "exec_create: true "
+            program, *args = record["cmd"]
+            action = f"{action}: {program} {' '.join(args)}"
+        self.add_event(action, name=container.name, execID=exec_id, **attributes)
 
     def exec_inspect(self, exec_id):
         self._record("exec_inspect", exec_id)
         record = self.execs[exec_id]
         code = record["result"][0] if record["result"] else None
         return {"ID": exec_id, "Running": False, "ExitCode": code, "ProcessConfig": {
-            "entrypoint": record["cmd"][0], "arguments": record["cmd"][1:]},
-            "ContainerID": record["container"].id, "Pid": 4343}
+            "tty": False, "entrypoint": record["cmd"][0], "arguments": record["cmd"][1:],
+            "privileged": False}, "ContainerID": record["container"].id, "Pid": 4343}
 
     def events(self, since=None, until=None, filters=None, decode=None):
         self._record("events", since, until, filters)
@@ -459,4 +378,3 @@ class FakeEngine:
                 yield dict(event)
 
         return stream()
-

@@ -317,22 +317,29 @@ def prompt_pattern(name: str) -> str:
     return name + _ESC + r" " + _ESC + "›"
 
 
-def tutor_env(home: Path, term: str = "xterm", no_color: bool = True) -> dict[str, str]:
+def tutor_env(home: Path, term: str = "xterm", no_color: bool = True,
+              engine: bool = False, cpr: bool = False) -> dict[str, str]:
+    """The tutor's environment: its own data directory, no colour, no cursor-position
+    requests (nobody in a test answers them) unless ``cpr``; the engine the tests
+    use (DOCKER_HOST) only with ``engine``."""
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DOCKER_", "PYTEST_", "COV_"))
+        if not key.startswith(("DOCKER_", "PYTEST_", "COV_", "PROMPT_TOOLKIT_"))
         and key not in ("NO_COLOR", "COLUMNS", "LINES")
     }
     env.update(
-        PROMPT_TOOLKIT_NO_CPR="1",
         TERM=term,
         DOCKER_TUTOR_HOME=str(home),
         PYTHONIOENCODING="utf-8",
         PYTHONUNBUFFERED="1",
     )
+    if not cpr:
+        env["PROMPT_TOOLKIT_NO_CPR"] = "1"
     if no_color:
         env["NO_COLOR"] = "1"
+    if engine and os.environ.get("DOCKER_HOST"):
+        env["DOCKER_HOST"] = os.environ["DOCKER_HOST"]
     return env
 
 
@@ -343,7 +350,8 @@ class TutorProcess:
 
     def __init__(self, home: Path, cwd: Path, args: Sequence[str] = ("--no-banner",),
                  term: str = "xterm", no_color: bool = True,
-                 log: io.StringIO | None = None) -> None:
+                 log: io.StringIO | None = None, engine: bool = False,
+                 dimensions: tuple[int, int] = (40, 120)) -> None:
         import pexpect
 
         self.pexpect = pexpect
@@ -352,8 +360,8 @@ class TutorProcess:
             sys.executable,
             ["-m", "tutor", *args],
             cwd=str(cwd),
-            env=tutor_env(home, term, no_color),
-            dimensions=(40, 120),
+            env=tutor_env(home, term, no_color, engine=engine),
+            dimensions=dimensions,
             encoding="utf-8",
             codec_errors="replace",
             timeout=self.TIMEOUT,

@@ -69,6 +69,14 @@ if what == "sleep":            # stops on SIGINT like the docker CLI does
     started()
     time.sleep(60)
     sys.exit(0)
+if what == "hold":             # runs until the test creates FAKE_DOCKER_RELEASE
+    started()
+    release = os.environ["FAKE_DOCKER_RELEASE"]
+    deadline = time.monotonic() + 20
+    while not os.path.exists(release) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    print("released", flush=True)
+    sys.exit(0)
 if what == "stubborn":         # ignores SIGINT: needs SIGTERM
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     print("ignoring Ctrl-C", flush=True)
@@ -90,12 +98,14 @@ def install_fake_docker(directory: Path) -> Path:
 
 
 def make_env(environ: dict[str, str], stdout=None, stdout_isatty: bool = False,
-             data_dir: Path | None = None) -> Environment:
-    return Environment(stdout=stdout if stdout is not None else io.StringIO(),
+             data_dir: Path | None = None, stdin=None) -> Environment:
+    """``stdin`` (a terminal's file) makes the environment's stdin a terminal."""
+    return Environment(stdin=stdin if stdin is not None else io.StringIO(),
+                       stdout=stdout if stdout is not None else io.StringIO(),
                        stderr=io.StringIO(), environ=environ,
                        data_dir=data_dir or Path(tempfile.gettempdir()) / "dt-data",
                        lessons_dir=Path("."), stdout_isatty=stdout_isatty,
-                       stdin_isatty=False, width=100)
+                       stdin_isatty=stdin is not None, width=100)
 
 
 @pytest.fixture(name="socket_dir")

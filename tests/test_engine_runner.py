@@ -7,6 +7,7 @@ import io
 import json
 import os
 import pty
+import select
 import signal
 import threading
 import time
@@ -213,3 +214,46 @@ def test_clean_output_drops_escapes_and_progress_redraws() -> None:
     raw = ("\x1b[1A\x1b[2Kabc: Downloading 10%\rabc: Downloading 90%\rabc: Pull complete\r\n"
            "\x1b]0;title\x07\x1b[31mError\x1b[0m: no such image\r\n")
     assert clean_output(raw) == "abc: Pull complete\nError: no such image\n"
+
+
+def type_while_running(marker: Path, master: int, slave: int, release: Path) -> threading.Thread:
+    """Once the command runs, type a line on the terminal (and wait until the terminal
+    holds it), then let the command finish."""
+
+    def type_keys() -> None:
+        deadline = time.monotonic() + 20
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        os.write(master, b"/back\n")
+        select.select([slave], [], [], 5)  # the line has reached the terminal's input queue
+        release.touch()
+
+    thread = threading.Thread(target=type_keys, daemon=True)
+    thread.start()
+    return thread
+
+
+@pytest.mark.parametrize("mode", ["stream", "terminal"])
+def test_keys_typed_during_a_command_do_not_reach_the_next_prompt(mode, environ,
+                                                                  tmp_path: Path) -> None:
+    master, slave = pty.openpty()
+    stdin = os.fdopen(slave, "r", closefd=False)
+    try:
+        release = tmp_path / "release"
+        typist = type_while_running(tmp_path / "started", master, slave, release)
+        env = make_env({**environ, "FAKE_DOCKER_RELEASE": str(release)}, stdin=stdin)
+        result = run_docker(["docker", "hold"], ENDPOINT, env, tmp_path, mode=mode)
+        typist.join(5)
+        assert result.returncode == 0 and release.exists()
+        # What was typed during the command is gone: the next prompt starts empty.
+        readable, _, _ = select.select([slave], [], [], 0.2)
+        assert readable == []
+        # The terminal itself still works: a line typed now is there to read.
+        os.write(master, b"/help\n")
+        readable, _, _ = select.select([slave], [], [], 5)
+        assert readable == [slave]
+        assert os.read(slave, 100) == b"/help\n"
+    finally:
+        stdin.close()
+        os.close(slave)
+        os.close(master)

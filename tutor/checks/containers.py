@@ -180,7 +180,9 @@ class _Rendered:
                      str(to_int(render_value(p.host_port, values), f"port for {p.container_port}")),
                      render_value(p.host_ip, values))
             for p in check.ports]
-        self.mounts = render_value(check.mounts, values)
+        self.mounts = None if check.mounts is None else [  # MountSpecs: field by field
+            MountSpec(render_value(m.destination, values), render_value(m.source, values),
+                      render_value(m.type, values)) for m in check.mounts]
         self.env = render_value(check.env, values)
         self.labels = render_value(check.labels, values)
         self._image_id: str | bool | None = False  # False: not looked up yet

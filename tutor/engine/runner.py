@@ -25,6 +25,11 @@ tutor's SIGINT handler only takes note; the command gets SIGINT, then after
 ``interrupt_grace`` seconds SIGTERM, then after ``terminate_grace`` SIGKILL
 (each further Ctrl-C moves one step on at once), and the previous handler is
 restored afterwards.
+
+Keys typed while a command runs belong to that command: when it ends, whatever
+it left unread in the terminal's input queue (a Ctrl-P typed while attached to a
+container without a TTY, a line typed during a pull) is thrown away, so none of
+it turns up in the tutor's next input line.
 """
 
 from __future__ import annotations
@@ -93,12 +98,15 @@ def run_docker(argv: Sequence[str], endpoint: Endpoint, env: Environment, cwd: P
     child_env = cli_environment(endpoint, env.environ)
     _flush(env)
     guard = _InterruptGuard()
-    with guard:
-        if mode == "terminal":
-            return _run_terminal(argv, executable, child_env, cwd, guard,
-                                 interrupt_grace, terminate_grace)
-        return _run_stream(argv, executable, child_env, cwd, env, guard,
-                           interrupt_grace, terminate_grace)
+    try:
+        with guard:
+            if mode == "terminal":
+                return _run_terminal(argv, executable, child_env, cwd, guard,
+                                     interrupt_grace, terminate_grace)
+            return _run_stream(argv, executable, child_env, cwd, env, guard,
+                               interrupt_grace, terminate_grace)
+    finally:
+        discard_typeahead(env)
 
 
 # -- Ctrl-C -----------------------------------------------------------------------------------
@@ -387,6 +395,29 @@ def _flush(env: Environment) -> None:
             stream.flush()
         except (AttributeError, OSError, ValueError):
             pass
+
+
+def discard_typeahead(env: Environment) -> None:
+    """Throw away what was typed on the learner's terminal and not read yet."""
+    fd = _stdin_tty_fd(env)
+    if fd is None:
+        return
+    try:
+        import termios
+
+        termios.tcflush(fd, termios.TCIFLUSH)
+    except Exception:  # no termios (Windows) or the terminal went away: nothing to drop
+        pass
+
+
+def _stdin_tty_fd(env: Environment) -> int | None:
+    if not env.stdin_isatty:
+        return None
+    try:
+        fd = env.stdin.fileno()
+    except (AttributeError, OSError, ValueError):
+        return None
+    return fd if _isatty(fd) else None
 
 
 def _wait(proc: subprocess.Popen, stopper: _Stopper) -> int:

@@ -35,10 +35,28 @@ def step_header(console: Console, title: str) -> None:
     console.print(Rule(Text(title, style="tutor.muted"), style="tutor.muted", align="left"))
 
 
+FRAME_COLUMNS = 4  # a panel's borders and padding
+
+
 def diagram(console: Console, text: str, title: str | None = None) -> None:
-    """A monospace picture in a frame; never wrapped (a wrapped diagram is no picture)."""
-    console.print(Padding(Panel(Text(text, style="tutor.diagram", no_wrap=True), title=title,
-                                expand=False), INDENT))
+    """A monospace picture in a frame; never wrapped by rich (a wrapped diagram is no
+    picture) and never cut off. Too wide for a frame it is printed without one; too
+    wide for the window as well, it says so and its lines are written whole, for the
+    terminal to wrap (all of it readable, and whole again in a wider window)."""
+    from rich.cells import cell_len
+
+    lines = text.splitlines() or [""]
+    widest = max(cell_len(line) for line in lines)
+    if widest + FRAME_COLUMNS + INDENT[3] <= console.width:
+        console.print(Padding(Panel(Text(text, style="tutor.diagram", no_wrap=True),
+                                    title=title, expand=False), INDENT))
+        return
+    if title:
+        console.print(Text(f"  {title}", style="tutor.heading"))
+    if widest > console.width:
+        say(console, f"(This picture is {widest} columns wide and the window "
+                     f"{console.width}: widen the window to see it as drawn.)", "tutor.muted")
+    console.print(Text(text, style="tutor.diagram"), soft_wrap=True)
 
 
 def muted(console: Console, text: str) -> None:
