@@ -232,6 +232,9 @@ class FakePractice:
     def plain_problem(self):
         return getattr(self, "problem", None)
 
+    def watch_engine(self, changed):
+        self.watchers = [*getattr(self, "watchers", []), changed]
+
     def known_names(self, kind):
         return list(getattr(self, "names", {}).get(kind, ()))
 

@@ -72,3 +72,19 @@ def test_a_missing_local_socket_is_plain_at_once(tmp_path: Path):
     env = dataclasses.replace(env, environ={**os.environ, "DOCKER_HOST": f"unix://{regular}"})
     problem = PracticeSession(env).plain_problem()
     assert problem is not None and "is a regular file, not a socket" in problem
+
+
+def test_a_long_course_greets_on_one_screen(make_talk):
+    lessons = tuple(dataclasses.replace(NEEDS_ENGINE, id=f"lesson-{n}", title=f"Lesson {n}",
+                                        needs_engine=False) for n in range(1, 41))
+    progress = Progress()
+    for done in lessons[:20]:
+        progress.lesson(done.id).completed_at = "2026-01-01T00:00:00+0000"
+    talk = make_talk(Course(title="Long", lessons=lessons), progress=progress)
+    talk.conv.greet()
+    out = talk.output()
+    assert "40 lessons in all, 20 done: /lessons lists every one." in out
+    shown = [n for n in range(1, 41) if f"lesson-{n} " in out or out.rstrip().endswith(f"lesson-{n}")]
+    assert "lesson-21" in out and "lesson-20" in out  # the next one, and the one before it
+    assert "lesson-1 " not in out and "lesson-40" not in out
+    assert out.count("\n") < 30, shown

@@ -198,3 +198,19 @@ def test_ssh_endpoint_without_paramiko_says_so() -> None:
 
 def test_format_status() -> None:
     assert format_status(None) == "engine checking…"
+
+
+def test_listeners_hear_when_the_engine_starts_or_stops_answering(monkeypatch):
+    from tutor.engine.connection import Engine, EngineStatus
+    from tutor.engine.endpoint import Endpoint
+
+    engine = Engine(Endpoint(host="unix:///nonexistent.sock", source="test"), cache_seconds=0)
+    answers = iter([EngineStatus(ok=False), EngineStatus(ok=False), EngineStatus(ok=True),
+                    EngineStatus(ok=True)])
+    monkeypatch.setattr(engine, "_probe_now", lambda: next(answers))
+    heard: list[bool] = []
+    engine.listeners.append(lambda: heard.append(bool(engine.last_status and
+                                                      engine.last_status.ok)))
+    for _ in range(4):
+        engine.probe()
+    assert heard == [False, True]  # the first answer, then the change; not every probe

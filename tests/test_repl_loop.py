@@ -465,6 +465,9 @@ class _Practice:
     def status(self):
         return self._status
 
+    def watch_engine(self, changed) -> None:
+        pass
+
     def enter_step(self, step) -> None:
         pass
 

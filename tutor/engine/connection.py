@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -99,6 +99,8 @@ class Engine:
         self._raw: Any = None    # client for unversioned calls (/version)
         self._api: Any = None    # client at the negotiated version
         self._api_version: str | None = None
+        # Called (from whichever thread probed) when the engine's state changes.
+        self.listeners: list[Callable[[], None]] = []
 
     # -- the SDK client ------------------------------------------------------------------
 
@@ -160,11 +162,14 @@ class Engine:
                 return cached
             status = self._probe_now()
             with self._state_lock:
-                self._status = status
+                previous, self._status = self._status, status
                 self._invalidated = False
                 if not status.ok:
                     self._close(self._raw)
                     self._raw = None
+            if previous is None or previous.ok != status.ok or previous.problem != status.problem:
+                for listener in list(self.listeners):
+                    listener()  # e.g. redraw the toolbar now, not at its next refresh
             return status
 
     def _cached(self, max_age: float) -> EngineStatus | None:

@@ -106,6 +106,9 @@ class Practice(Protocol):
         """The learner's containers (made through the tutor) and this step's, one line each:
         name, state, image, published ports."""
 
+    def watch_engine(self, changed: Callable[[], None]) -> None:
+        """Call ``changed`` (from any thread) when the engine starts or stops answering."""
+
     def status(self) -> EngineLine:
         """The engine's state for the toolbar; never waits on the engine."""
 

@@ -114,6 +114,9 @@ class PracticeSession:
             self._engine = Engine(resolve_endpoint(self.env.environ), environ=self.env.environ)
         return self._engine
 
+    def watch_engine(self, changed: Callable[[], None]) -> None:
+        self.engine.listeners.append(changed)
+
     def known_names(self, kind: str) -> list[str]:
         return self.names.known(kind)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.padding import Padding
@@ -21,11 +22,15 @@ COLUMN_GAP = 3   # " │ " between the columns of a table without edges
 MIN_TEXT = 14    # the narrowest a wrapped title or status column may get
 
 
-def lesson_table(console: Console, course: Course, progress: Progress) -> None:
+def lesson_table(console: Console, course: Course, progress: Progress,
+                 rows: Sequence[int] | None = None) -> None:
     """One row per lesson: number, title, id and status. The id is what the learner
     types, so it is never wrapped or cut; when a terminal is too narrow for four
-    columns, each lesson gets two lines instead (title, then id and status)."""
-    ids = [lesson.id for lesson in course.lessons] or [""]
+    columns, each lesson gets two lines instead (title, then id and status).
+    ``rows``: the indexes of the lessons to show (all by default)."""
+    shown = [(index + 1, course.lessons[index]) for index in
+             (rows if rows is not None else range(len(course.lessons)))]
+    ids = [lesson.id for _number, lesson in shown] or [""]
     number_width = len(str(len(course.lessons)))
     wide = INDENT[3] + number_width + max(len(i) for i in ids) + 2 * MIN_TEXT + 3 * COLUMN_GAP
     table = Table(title=course.title, title_justify="left", show_edge=False, pad_edge=False)
@@ -34,11 +39,11 @@ def lesson_table(console: Console, course: Course, progress: Progress) -> None:
         table.add_column("lesson", overflow="fold")
         table.add_column("id", style="tutor.command", no_wrap=True)
         table.add_column("status", overflow="fold")
-        for number, lesson in enumerate(course.lessons, start=1):
+        for number, lesson in shown:
             table.add_row(str(number), lesson.title, lesson.id, _status(lesson, progress))
     else:
         table.add_column("lesson, id and status", overflow="fold")
-        for number, lesson in enumerate(course.lessons, start=1):
+        for number, lesson in shown:
             table.add_row(str(number), Text.assemble(
                 lesson.title, "\n", (lesson.id, "tutor.command"), "  ",
                 _status(lesson, progress)))

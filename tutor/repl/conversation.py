@@ -39,6 +39,10 @@ if TYPE_CHECKING:
 YES_WORDS = {"y", "yes"}
 
 
+# A course longer than this greets with the lessons around the next one, not all.
+GREETING_ROWS = 12
+
+
 class Conversation:
     def __init__(
         self,
@@ -138,14 +142,29 @@ class Conversation:
         show.say(self.console, "Hi! I'm your Docker tutor. We'll go through short lessons; "
                  "I explain, ask questions and, in practice steps, check what you do "
                  "against a real Docker engine.", "tutor.heading")
-        tables.lesson_table(self.console, self.course, self.progress)
         upcoming = self.next_lesson()
+        self._greeting_table(upcoming)
         self._say_if_no_engine()
         if upcoming:
             show.say(self.console, f"Press Enter to start “{upcoming.title}”, "
                      "/start <lesson> for another, or /help for all commands.")
         else:
             show.say(self.console, "You have finished every lesson. /start <lesson> to revisit one.")
+
+    def _greeting_table(self, upcoming: Lesson | None) -> None:
+        """The lessons, or for a long course the few around the next one: the greeting
+        stays one screen, and /lessons lists them all."""
+        lessons = self.course.lessons
+        if len(lessons) <= GREETING_ROWS:
+            tables.lesson_table(self.console, self.course, self.progress)
+            return
+        done = sum(1 for lesson in lessons if self.lesson_record(lesson).completed)
+        start = lessons.index(upcoming) if upcoming is not None else len(lessons) - GREETING_ROWS
+        start = max(0, min(start - 1, len(lessons) - GREETING_ROWS))
+        tables.lesson_table(self.console, self.course, self.progress,
+                            rows=range(start, start + GREETING_ROWS))
+        show.say(self.console, f"{len(lessons)} lessons in all, {done} done: /lessons lists "
+                 "every one.", "tutor.muted")
 
     def _say_if_no_engine(self) -> None:
         """On the start screen: in words, when the engine is plainly not there."""

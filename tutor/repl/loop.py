@@ -90,6 +90,10 @@ def run_loop(env: Environment, conversation: Conversation) -> None:
         run_line_loop(env, conversation)
         return
     session = make_prompt_session(env, conversation)
+    if conversation.practice is not None:
+        # The toolbar shows the engine's state as soon as the probe answers (the
+        # redraw is thread-safe), not at its next periodic refresh.
+        conversation.practice.watch_engine(session.app.invalidate)
     while not conversation.finished:
         try:
             line = session.prompt(lambda: prompt_message(conversation))
