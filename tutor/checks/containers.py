@@ -14,6 +14,7 @@ from tutor.checks.queries import (
     inspect_container,
     inspect_image,
     list_containers,
+    list_named,
     missing_container,
 )
 from tutor.checks.reading import ParseContext
@@ -91,10 +92,9 @@ class ContainerCheck(Check):
 
     def check(self, ctx: CheckContext) -> CheckResult:
         spec = _Rendered(self, ctx)
-        summaries = list_containers(ctx.api)
         if spec.name is not None:
-            return self._check_named(ctx, spec, summaries)
-        return self._check_any(ctx, spec, summaries)
+            return self._check_named(ctx, spec, list_named(ctx.api, spec.name))
+        return self._check_any(ctx, spec, list_containers(ctx.api))
 
     def _check_named(self, ctx: CheckContext, spec: _Rendered, summaries: list[dict]) -> CheckResult:
         summary = find_named(summaries, spec.name)
@@ -103,7 +103,9 @@ class ContainerCheck(Check):
         if details is None:
             if self.absent:
                 return CheckResult.ok()
-            others = [s for s in summaries if s is not summary]
+            # Only a failure lists every container, to say which ones there are.
+            others = [s for s in list_containers(ctx.api)
+                      if summary is None or s["Id"] != summary["Id"]]
             return CheckResult.fail(missing_container(spec.name, others))
         phrases = spec.mismatches(details, ctx)
         state = describe_state(details.get("State") or {})

@@ -11,6 +11,7 @@ yet. An exception of the SDK's can only exist once the SDK is loaded.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -109,13 +110,19 @@ def missing_container(name: str, summaries: list[dict]) -> str:
     return f"no container named {quote(name)} exists (containers: {name_list(names)})"
 
 
+def list_named(api: Any, name: str) -> list[dict]:
+    """The containers named ``name`` (asked of the engine by name, so the cost does not
+    grow with the number of containers; the engine's filter is a regular expression)."""
+    pattern = "^/" + re.escape(name.lstrip("/")) + "$"
+    return list(call(api.containers, all=True, filters={"name": pattern}) or [])
+
+
 def find_container(api: Any, name: str) -> tuple[dict | None, str]:
     """(inspect data, "") for the container named ``name``, or (None, why not)."""
-    summaries = list_containers(api)
-    summary = find_named(summaries, name)
-    if summary is None:
-        return None, missing_container(name, summaries)
-    details = inspect_container(api, summary["Id"])
+    summary = find_named(list_named(api, name), name)
+    details = inspect_container(api, summary["Id"]) if summary is not None else None
     if details is None:
-        return None, missing_container(name, [s for s in summaries if s is not summary])
+        # Only a failure lists every container, to say which ones there are.
+        others = [s for s in list_containers(api) if summary is None or s["Id"] != summary["Id"]]
+        return None, missing_container(name, others)
     return details, ""
