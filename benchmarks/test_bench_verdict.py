@@ -65,3 +65,21 @@ def test_container_verdict(benchmark, web):
     benchmark.extra_info["engine_requests_per_verdict"] = round(calls_per_verdict, 1)
     print(f"engine requests per verdict: {calls_per_verdict:.1f}")
     assert calls_per_verdict <= 4
+
+
+def test_dockerfile_verdict(benchmark, tmp_path):
+    """Build, look inside and ask HTTP: one `dockerfile` verdict, with the layer cache warm."""
+    api = require_engine()
+    (tmp_path / "index.html").write_text("Hello from busybox\n")
+    (tmp_path / "Dockerfile").write_text(
+        'FROM busybox\nWORKDIR /srv\nCOPY index.html www/\nEXPOSE 8080\n'
+        'CMD ["httpd", "-f", "-p", "8080", "-h", "/srv/www"]\n')
+    problems = []
+    check = parse_check(parse_yaml(
+        "dockerfile: { path: Dockerfile, workdir: /srv, files: [/srv/www/index.html], "
+        "exec_form: true, http: { port: 8080, contains: Hello } }"),
+        Where(Path("bench.yaml")), problems, 1, set())
+    assert not problems
+    context = CheckContext(api=api, workspace=tmp_path, values={})
+    result = benchmark.pedantic(evaluate, args=(check, context), rounds=5, warmup_rounds=1)
+    assert result.passed, result.messages
