@@ -199,6 +199,11 @@ def test_ctrl_p_typed_while_attached_without_a_tty_is_dropped(spawn, api, contai
     tutor = spawn(engine=True)
     tutor.prompt()
     tutor.send_line(f"docker attach {name}")
+    # The tutor warns first (no TTY: Ctrl-P Ctrl-Q cannot detach) and offers
+    # --sig-proxy=false; the keys typed while attached must still go nowhere.
+    tutor.expect_text("Ctrl-P Ctrl-Q cannot detach")
+    tutor.prompt("confirm")
+    tutor.send_line("y")
     tutor.expect("tick")
     tutor.send(CTRL_P)
     api.kill(name)
