@@ -16,7 +16,7 @@ from typing import Protocol
 
 from tutor.course.lesson import Course, GlossaryEntry, Lesson, Step
 from tutor.course.placeholders import PLACEHOLDER, render_template
-from tutor.knowledge.markdown import emphasised, plain, split_blocks
+from tutor.knowledge.markdown import emphasised, split_blocks
 from tutor.knowledge.passages import Passage
 from tutor.steps.choice import ChoiceStep
 from tutor.steps.cleanup import CleanupStep
@@ -30,6 +30,7 @@ class Unit:
     """A passage with the words it is found by."""
 
     passage: Passage
+    raw: str  # the passage's text as written, placeholders and all
     extra: str = ""  # searched with the passage's text, never quoted
     names: tuple[str, ...] = ()  # a glossary entry's term and aliases
 
@@ -37,7 +38,7 @@ class Unit:
     def searched_text(self) -> str:
         """A glossary entry is read as "term (aliases): text"; other passages as written."""
         names = "\n".join(self.names)
-        return strip_placeholders(f"{names}\n{self.passage.text}" if names else self.passage.text)
+        return strip_placeholders(f"{names}\n{self.raw}" if names else self.raw)
 
     @property
     def searched_extra(self) -> str:
@@ -88,7 +89,7 @@ def lesson_units(lesson: Lesson) -> Iterator[Unit]:
                  fill: _Filler = fill) -> Unit:
             passage = Passage(lesson.id, lesson.title, step.id, number, kind, fill(text),
                               context=fill(context), example=fill(example))
-            return Unit(passage, extra)
+            return Unit(passage, text, extra)
 
         yield from _step_units(step, unit)
     for entry in lesson.glossary:
@@ -109,7 +110,7 @@ def _step_units(step: Step, unit: _UnitMaker) -> Iterator[Unit]:
         yield from _explanation(step, unit, question, f"{question}\n{right}")
         for choice in step.choices:
             if choice.feedback:
-                yield unit("feedback", choice.feedback, plain(choice.text), choice.text)
+                yield unit("feedback", choice.feedback, _one_line(choice.text), choice.text)
     elif isinstance(step, TextStep):
         accepted = [value for pattern in step.accept if pattern.kind != "regex"
                     for value in pattern.values]
@@ -136,11 +137,16 @@ def _glossary_unit(lesson: Lesson, entry: GlossaryEntry, numbers: dict[str, int]
     passage = Passage(lesson.id, lesson.title, entry.step,
                       numbers.get(entry.step) if entry.step else None, "glossary",
                       entry.text, context=entry.term)
-    return Unit(passage, "", entry.names)
+    return Unit(passage, entry.text, "", entry.names)
 
 
 def _first_paragraph(text: str) -> str:
-    return plain(text.strip().split("\n\n", 1)[0]) if text else ""
+    return _one_line(text.strip().split("\n\n", 1)[0]) if text else ""
+
+
+def _one_line(text: str) -> str:
+    """Markdown on one line, for a passage's ``context``."""
+    return " ".join(text.split())
 
 
 def topic_texts(course: Course) -> Iterator[str]:

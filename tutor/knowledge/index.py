@@ -40,6 +40,8 @@ RELATIVE_TO_BEST = 0.25
 # ...and another block of a step already quoted joins it when it scores this share.
 MERGE_SHARE = 0.6
 CLOSEST_LESSONS = 3
+# A term in more than this share of the passages says little ("docker").
+COMMON_SHARE = 0.3
 
 
 class KnowledgeIndex:
@@ -55,7 +57,7 @@ class KnowledgeIndex:
         self.topics = topics
         self.fields = ranking.Fields(texts, extras)
         self.frequency: Counter[str] = Counter()  # how many passages use each term
-        for text, extra in zip(texts, extras):
+        for text, extra in zip(texts, extras, strict=True):
             self.frequency.update(set(text) | set(extra))
         self.speller = Speller(surface, known=(*words.lists.stop_words, *words.lists.synonyms))
         self.lesson_titles = {unit.passage.lesson_id: unit.passage.lesson_title for unit in units}
@@ -66,7 +68,9 @@ class KnowledgeIndex:
                 terms = frozenset(words.terms(name))
                 for term in terms:
                     by_term.setdefault(term, []).append((index, terms))
-        self.names: GlossaryNames = ranking.GlossaryNames(by_term)
+        common = frozenset(term for term, count in self.frequency.items()
+                           if count > COMMON_SHARE * len(units))
+        self.names: GlossaryNames = ranking.GlossaryNames(by_term, common)
 
     @classmethod
     def build(cls, course: Course) -> KnowledgeIndex:

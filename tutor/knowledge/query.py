@@ -42,6 +42,19 @@ def idf(document_count: int, frequency: int) -> float:
     return math.log(1 + (document_count - frequency + 0.5) / (frequency + 0.5))
 
 
+def _base_form(word: str, words: Words, frequency: Mapping[str, int]) -> str | None:
+    """"faster" is also searched as "fast", "bigger" as "big", "easiest" as "easy": the
+    stemmer leaves comparatives alone, and lessons seldom use them."""
+    for ending, replacement in (("iest", "y"), ("ier", "y"), ("est", ""), ("er", "")):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            base = word[: -len(ending)] + replacement
+            if len(base) > 3 and base[-1] == base[-2]:
+                base = base[:-1]  # bigg -> big
+            if words.stem(base) in frequency:
+                return base
+    return None
+
+
 def read_question(question: str, words: Words, speller: Speller, frequency: Mapping[str, int],
                   document_count: int, topics: frozenset[str]) -> Query:
     """``frequency``: how many passages use each term; ``topics``: the course's topic terms."""
@@ -63,7 +76,11 @@ def read_question(question: str, words: Words, speller: Speller, frequency: Mapp
                 if words.is_stop(word) or word in seen:
                     continue
                 seen.add(word)
-        alternatives = tuple(tuple(terms) for terms in words.alternatives(word))
+        found = words.alternatives(word)
+        base = _base_form(word, words, frequency)
+        if base is not None:
+            found.append([words.stem(base)])
+        alternatives = tuple(tuple(terms) for terms in found)
         present = [terms for terms in alternatives if all(term in frequency for term in terms)]
         weight = max((min(idf(document_count, frequency[term]) for term in terms)
                       for terms in present), default=unknown_weight)

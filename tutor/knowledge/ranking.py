@@ -47,6 +47,8 @@ class GlossaryNames:
     """The term sets of every glossary entry's names, found by any of their terms."""
 
     by_term: Mapping[str, Sequence[tuple[int, frozenset[str]]]]  # term -> (unit, name terms)
+    # Terms most passages use ("docker"): a question about "tag" asks about "docker tag".
+    common: frozenset[str] = frozenset()
 
 
 class Fields:
@@ -65,7 +67,7 @@ class Fields:
     def scores(self, terms: Sequence[str]) -> np.ndarray[Any, Any]:
         """BM25 of ``terms`` (all must be present) for every passage."""
         total = np.zeros(self.count, dtype=np.float32)
-        for weight, index in zip((1.0, EXTRA_WEIGHT), self.indexes):
+        for weight, index in zip((1.0, EXTRA_WEIGHT), self.indexes, strict=True):
             known = [term for term in terms if term in index.vocab_dict]
             if known:
                 total += weight * index.get_scores(known)
@@ -113,9 +115,10 @@ def _named_entries(query: Query, names: GlossaryNames) -> dict[int, float]:
     shares: dict[int, float] = {}
     for term in asked:
         for unit, name in names.by_term.get(term, ()):
-            if not name <= asked:
+            needed = name - names.common or name
+            if not needed <= asked:
                 continue
-            share = sum(concept.weight for concept, terms in zip(query.concepts, terms_of)
+            share = sum(concept.weight for concept, terms in zip(query.concepts, terms_of, strict=True)
                         if terms & name) / total
             shares[unit] = max(shares.get(unit, 0.0), share)
     return shares

@@ -3,7 +3,7 @@
 A word of the question that no lesson uses is compared with every word the lessons
 use (and the stop words and short forms the tutor knows) by optimal string
 alignment distance (rapidfuzz): a swap of two letters counts as one edit, as
-learners' typos so often are. Short words get one edit, longer ones two; the first
+learners' typos so often are. Words up to 7 letters get one edit, longer ones two; the first
 letter must match (typos there are rare, and it keeps "cook" from becoming "book").
 Of equally close words the one most passages use wins. A word that lessons only
 use with a number after it is read as that ("arm" as "arm64", "sha" as "sha256").
@@ -17,7 +17,7 @@ MIN_LENGTH = 4  # shorter words are too easily something else ("cp", "rm", "ps")
 
 
 def max_edits(word: str) -> int:
-    return 1 if len(word) <= 5 else 2
+    return 1 if len(word) < 8 else 2
 
 
 class Speller:
