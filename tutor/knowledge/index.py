@@ -82,13 +82,14 @@ class KnowledgeIndex:
         extras: list[list[str]] = []
         surface: Counter[str] = Counter()
         for unit in course_units(course):
-            text, extra = unit.searched_text, unit.searched_extra
-            text_terms = words.terms(text)
+            text_words = words.words(unit.searched_text)
+            text_terms = words.terms_of(text_words)
             if text_terms:  # a passage with no words of its own is never an answer
+                extra_words = words.words(unit.searched_extra)
                 units.append(unit)
                 texts.append(text_terms)
-                extras.append(words.terms(extra))
-                surface.update(set(words.words(f"{text}\n{extra}")))
+                extras.append(words.terms_of(extra_words))
+                surface.update(set(text_words) | set(extra_words))
         topics = frozenset(words.stem(word) for text in topic_texts(course)
                            for word in words.words(text) if not words.is_stop(word))
         return cls(units, texts, extras, words, topics, surface)

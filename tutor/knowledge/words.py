@@ -92,7 +92,11 @@ class Words:
 
     def terms(self, text: str) -> list[str]:
         """The search terms of a lesson text: its words, less stop words, stemmed."""
-        return [self.stem(word) for word in self.words(text) if word not in self.lists.stop_words]
+        return self.terms_of(self.words(text))
+
+    def terms_of(self, words: list[str]) -> list[str]:
+        stop = self.lists.stop_words
+        return [self.stem(word) for word in words if word not in stop]
 
     def synonyms(self, word: str) -> tuple[str, ...]:
         """The synonyms words.yaml gives for ``word`` (or for another form of it)."""
