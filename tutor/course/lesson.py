@@ -9,7 +9,7 @@ here is what every step shares and what the rest of the tutor may ask of one.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, overload
 
@@ -169,6 +169,22 @@ class LazySteps(Sequence["Step"]):
 
 
 @dataclass(frozen=True)
+class GlossaryEntry:
+    """A term a lesson explains in a few words (``glossary:`` in a lesson file); the
+    tutor answers a learner's "what is ..." from it."""
+
+    term: str
+    text: str
+    aliases: tuple[str, ...] = ()
+    step: str | None = None  # the id of the step that teaches the term, if one does
+    line: int | None = field(default=None, compare=False)  # where the entry is, for messages
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.term, *self.aliases)
+
+
+@dataclass(frozen=True)
 class Lesson:
     id: str
     title: str
@@ -181,6 +197,7 @@ class Lesson:
     # Lesson-wide template variables, chosen once per lesson and kept in progress, for
     # resources that live across steps (a registry port).
     variables: tuple[VarSpec, ...] = ()
+    glossary: tuple[GlossaryEntry, ...] = ()
 
     def step_index(self, step_id: str) -> int | None:
         for index, step in enumerate(self.steps):

@@ -16,6 +16,7 @@ from tutor.course.practice_spec import BUILTIN_WORKSPACE, var_names
 from tutor.dockercli import DockerCliError, parse, split_command
 from tutor.dockercli.naming import named_image_refs
 from tutor.lessonfile.cache import ParseCache
+from tutor.lessonfile.glossary import glossary_warnings, parse_glossary
 from tutor.schema.fields import Fields
 from tutor.schema.location import LessonProblem, Where
 from tutor.schema.yamldoc import LineList, YamlError, parse_yaml
@@ -87,6 +88,7 @@ def load_lesson(path: Path, problems: list[LessonProblem],
     needs_engine = fields.boolean("needs_engine", default=False)
     variables = parse_vars(fields)
     steps = _parse_steps(fields, var_names(variables))
+    glossary = parse_glossary(fields, _raw_step_ids(fields))
     fields.finish()
     if len(problems) != before or lesson_id is None or title is None or summary is None:
         return None
@@ -102,6 +104,7 @@ def load_lesson(path: Path, problems: list[LessonProblem],
         needs_engine=needs_engine,
         source=path,
         variables=variables,
+        glossary=glossary,
     )
 
 
@@ -143,6 +146,13 @@ def _parse_steps(fields: Fields, lesson_vars: set[str]) -> list[Step]:
             _check_placeholders(step_fields, step, lesson_vars)
             steps.append(step)
     return steps
+
+
+def _raw_step_ids(fields: Fields) -> list[str]:
+    """Every step id written, valid step or not (a glossary entry may name any of them)."""
+    raw = fields.mapping.get("steps")
+    items = raw if isinstance(raw, list) else []
+    return [item["id"] for item in items if isinstance(item, dict) and isinstance(item.get("id"), str)]
 
 
 def _check_placeholders(fields: Fields, step: Step, lesson_vars: set[str]) -> None:
@@ -203,6 +213,7 @@ def load_course(lessons_dir: Path, cache_dir: Path | None = None) -> Course:
                     )
                 )
     cache.save()
+    warnings.extend(glossary_warnings(lessons, Where(course_path)))
     return Course(title=title, lessons=tuple(lessons), problems=tuple(problems),
                   warnings=tuple(warnings))
 

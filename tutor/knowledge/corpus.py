@@ -1,0 +1,162 @@
+"""Everything a learner can read in a course, as passages that can answer a question.
+
+Say steps, explanations, the feedback of wrong choices, practice tasks and glossary
+entries are cut into blocks (``tutor.knowledge.markdown``). Each passage is searched
+by its own words plus its surroundings (``extra``): a section heading, the question
+an explanation answers, a task's hints and solution, a glossary entry's aliases.
+``{{ placeholders }}`` are never searched: they are filled with default values for
+the quoted text and dropped from the searched words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+from tutor.course.lesson import Course, GlossaryEntry, Lesson, Step
+from tutor.course.placeholders import PLACEHOLDER, render_template
+from tutor.knowledge.markdown import emphasised, split_blocks
+from tutor.knowledge.passages import Passage
+from tutor.steps.choice import ChoiceStep
+from tutor.steps.cleanup import CleanupStep
+from tutor.steps.command import CommandStep
+from tutor.steps.say import SayStep
+from tutor.steps.text import TextStep
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A passage with the words it is found by."""
+
+    passage: Passage
+    raw: str  # the passage's text as written, placeholders and all
+    extra: str = ""  # searched with the passage's text, never quoted
+    names: tuple[str, ...] = ()  # a glossary entry's term and aliases
+
+    @property
+    def searched_text(self) -> str:
+        """A glossary entry is read as "term (aliases): text"; other passages as written."""
+        names = "\n".join(self.names)
+        return strip_placeholders(f"{names}\n{self.raw}" if names else self.raw)
+
+    @property
+    def searched_extra(self) -> str:
+        return strip_placeholders(self.extra)
+
+
+class _UnitMaker(Protocol):
+    """Makes a unit of the step being read (``unit`` in lesson_units)."""
+
+    def __call__(self, kind: str, text: str, context: str = "", extra: str = "",
+                 example: str = "") -> Unit: ...
+
+
+def strip_placeholders(text: str) -> str:
+    return PLACEHOLDER.sub(" ", text)
+
+
+def _defaults(lesson: Lesson, step: Step | None) -> dict[str, str]:
+    """Values to show for placeholders: each var's default; names without one show as
+    themselves."""
+    values: dict[str, str] = {}
+    for spec in (*lesson.variables, *(step.own_vars() if step else ())):
+        values.update(spec.values(spec.default))
+    return values
+
+
+class _Filler:
+    def __init__(self, values: dict[str, str]) -> None:
+        self.values = values
+
+    def __call__(self, text: str) -> str:
+        return PLACEHOLDER.sub(lambda m: self.values.get(m.group(1), m.group(1)),
+                               render_template(text, self.values))
+
+
+def course_units(course: Course) -> list[Unit]:
+    """Every passage of the course, lesson by lesson, in reading order."""
+    return [unit for lesson in course.lessons for unit in lesson_units(lesson)]
+
+
+def lesson_units(lesson: Lesson) -> Iterator[Unit]:
+    numbers = {step.id: number for number, step in enumerate(lesson.steps, start=1)}
+    for number, step in enumerate(lesson.steps, start=1):
+        fill = _Filler(_defaults(lesson, step))
+
+        def unit(kind: str, text: str, context: str = "", extra: str = "",
+                 example: str = "", step: Step = step, number: int = number,
+                 fill: _Filler = fill) -> Unit:
+            passage = Passage(lesson.id, lesson.title, step.id, number, kind, fill(text),
+                              context=fill(context), example=fill(example))
+            return Unit(passage, text, extra)
+
+        yield from _step_units(step, unit)
+    for entry in lesson.glossary:
+        yield _glossary_unit(lesson, entry, numbers)
+
+
+def _step_units(step: Step, unit: _UnitMaker) -> Iterator[Unit]:
+    if isinstance(step, (SayStep, CleanupStep)):
+        for block in split_blocks(step.text):
+            extra = f"{block.heading}\n{block.lead}"
+            if isinstance(step, SayStep) and step.diagram_title:
+                extra += f"\n{step.diagram_title}"
+            yield unit("say", block.text, block.heading, extra)
+        return
+    question = _first_paragraph(getattr(step, "question", ""))
+    if isinstance(step, ChoiceStep):
+        right = "\n".join(choice.text for choice in step.choices if choice.correct)
+        yield from _explanation(step, unit, question, f"{question}\n{right}")
+        for choice in step.choices:
+            if choice.feedback:
+                yield unit("feedback", choice.feedback, _one_line(choice.text), choice.text)
+    elif isinstance(step, TextStep):
+        accepted = [value for pattern in step.accept if pattern.kind != "regex"
+                    for value in pattern.values]
+        yield from _explanation(step, unit, question, f"{question}\n" + "\n".join(accepted))
+        for feedback in step.feedback:
+            yield unit("feedback", feedback.text, question, question)
+    elif isinstance(step, CommandStep):
+        commands = "\n".join(action for action in step.solution if isinstance(action, str))
+        task_extra = "\n".join((*step.hints, commands))
+        for block in split_blocks(step.task):
+            yield unit("task", block.text, block.heading, f"{block.lead}\n{task_extra}",
+                       example=commands)
+        task = _first_paragraph(step.task)
+        yield from _explanation(step, unit, task, task)
+
+
+def _explanation(step: Step, unit: _UnitMaker, context: str, extra: str) -> Iterator[Unit]:
+    hints = "\n".join(step.hints)
+    for block in split_blocks(step.explanation):
+        yield unit("explanation", block.text, context, f"{extra}\n{block.lead}\n{hints}")
+
+
+def _glossary_unit(lesson: Lesson, entry: GlossaryEntry, numbers: dict[str, int]) -> Unit:
+    passage = Passage(lesson.id, lesson.title, entry.step,
+                      numbers.get(entry.step) if entry.step else None, "glossary",
+                      entry.text, context=entry.term)
+    return Unit(passage, entry.text, "", entry.names)
+
+
+def _first_paragraph(text: str) -> str:
+    return _one_line(text.strip().split("\n\n", 1)[0]) if text else ""
+
+
+def _one_line(text: str) -> str:
+    """Markdown on one line, for a passage's ``context``."""
+    return " ".join(text.split())
+
+
+def topic_texts(course: Course) -> Iterator[str]:
+    """Texts whose words are the course's topics: titles, headings, glossary names,
+    and what the lessons set in bold or as code."""
+    for lesson in course.lessons:
+        yield lesson.title
+        for entry in lesson.glossary:
+            yield from entry.names
+        for step in lesson.steps:
+            for text in step.texts():
+                yield from emphasised(strip_placeholders(text))
+                yield from (block.heading for block in split_blocks(text) if block.heading)

@@ -1,0 +1,162 @@
+"""Answer a learner's question from the lessons: ``KnowledgeIndex.build(course).ask(q)``.
+
+The passages (``corpus.py``) are indexed with BM25 by bm25s; a question is read as
+concepts (``query.py``) and every passage scored (``ranking.py``). The lessons
+answer a question (``found``) when the best passage covers at least
+``COVERAGE_TO_ANSWER`` of it (by IDF weight) and talks about one of the course's
+topics (a title, heading, glossary term, or a word a lesson sets in bold or as
+code): "what time is it" matches lesson words, but none the course is about, and
+"kubernetes helm chart" matches only a third of its words. The thresholds were
+calibrated on tests/data/knowledge_questions.yaml (answered and unanswered sets).
+
+Why bm25s (benchmarks/bench_knowledge.py on a 2-core machine): its import, numpy
+included, takes ~0.13 s quiet (~0.45 s under load), paid in the background after
+the first prompt; rank-bm25 needs numpy too (~0.08 s). bm25s keeps the BM25
+weights as a sparse matrix: with 1,000 lessons (~49,000 passages) a whole answer
+takes ~2-6 ms (median; max ~40-60 ms), where rank-bm25 alone needs ~35 ms to
+score one 3-word question, since it walks every passage in Python for every word;
+and rank-bm25 has had no release since 2022. Index build: ~0.13 s for the shipped
+course, ~9 s for 1,000 lessons under load (tokenising dominates; it runs in a
+background thread).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from tutor.knowledge.corpus import Unit, course_units, topic_texts
+from tutor.knowledge.passages import Answer, LessonMatch, Passage
+from tutor.knowledge.query import Query, read_question
+from tutor.knowledge.spelling import Speller
+from tutor.knowledge.words import WordLists, Words
+
+if TYPE_CHECKING:
+    from tutor.course.lesson import Course
+    from tutor.knowledge.ranking import GlossaryNames, Scores
+
+# How much of a question (by IDF weight) the best passage must speak about.
+COVERAGE_TO_ANSWER = 0.55
+# Further passages are given while they score at least this share of the best one...
+RELATIVE_TO_BEST = 0.25
+# ...and another block of a step already quoted joins it when it scores this share.
+MERGE_SHARE = 0.6
+CLOSEST_LESSONS = 3
+# A term in more than this share of the passages says little ("docker").
+COMMON_SHARE = 0.3
+
+
+class KnowledgeIndex:
+    """The course's passages, ready to answer questions. Immutable once built; ``ask``
+    may be called from any thread."""
+
+    def __init__(self, units: list[Unit], texts: list[list[str]], extras: list[list[str]],
+                 words: Words, topics: frozenset[str], surface: Counter[str]) -> None:
+        from tutor.knowledge import ranking  # numpy and bm25s
+
+        self.units = units
+        self.words = words
+        self.topics = topics
+        self.fields = ranking.Fields(texts, extras)
+        self.frequency: Counter[str] = Counter()  # how many passages use each term
+        for text, extra in zip(texts, extras, strict=True):
+            self.frequency.update(set(text) | set(extra))
+        self.speller = Speller(surface, known=(*words.lists.stop_words, *words.lists.synonyms))
+        self.lesson_titles = {unit.passage.lesson_id: unit.passage.lesson_title for unit in units}
+        self.weights = ranking.kind_weights([unit.passage.kind for unit in units])
+        by_term: dict[str, list[tuple[int, frozenset[str]]]] = {}
+        for index, unit in enumerate(units):
+            for name in unit.names:
+                terms = frozenset(words.terms(name))
+                for term in terms:
+                    by_term.setdefault(term, []).append((index, terms))
+        common = frozenset(term for term, count in self.frequency.items()
+                           if count > COMMON_SHARE * len(units))
+        self.names: GlossaryNames = ranking.GlossaryNames(by_term, common)
+
+    @classmethod
+    def build(cls, course: Course) -> KnowledgeIndex:
+        """Index every passage of ``course``. Imports bm25s and numpy here, not before,
+        so that start-up does not wait for them."""
+        words = Words(WordLists.load())
+        units: list[Unit] = []
+        texts: list[list[str]] = []
+        extras: list[list[str]] = []
+        surface: Counter[str] = Counter()
+        for unit in course_units(course):
+            text_words = words.words(unit.searched_text)
+            text_terms = words.terms_of(text_words)
+            if text_terms:  # a passage with no words of its own is never an answer
+                extra_words = words.words(unit.searched_extra)
+                units.append(unit)
+                texts.append(text_terms)
+                extras.append(words.terms_of(extra_words))
+                surface.update(set(text_words) | set(extra_words))
+        topics = frozenset(words.stem(word) for text in topic_texts(course)
+                           for word in words.words(text) if not words.is_stop(word))
+        return cls(units, texts, extras, words, topics, surface)
+
+    def read(self, question: str) -> Query:
+        """The question as the index understands it (concepts, corrections)."""
+        return read_question(question, self.words, self.speller, self.frequency,
+                             len(self.units), self.topics)
+
+    def ask(self, question: str, limit: int = 3) -> Answer:
+        """The passages that answer ``question``, best first (at most ``limit`` steps or
+        glossary entries); ``found`` False when the lessons do not answer it."""
+        query = self.read(question)
+        if not self.units or not any(concept.known for concept in query.concepts):
+            return Answer(question, False, corrections=query.corrections)
+        import numpy as np
+
+        from tutor.knowledge import ranking
+
+        scored = ranking.score(query, self.fields, self.frequency, self.weights, self.names)
+        order = np.argsort(-scored.score, kind="stable")
+        best = int(order[0])
+        closest = self._closest_lessons(scored, order)
+        found = bool(scored.score[best] > 0 and scored.coverage[best] >= COVERAGE_TO_ANSWER
+                     and scored.topical[best])
+        if not found:
+            return Answer(question, False, closest_lessons=closest,
+                          corrections=query.corrections)
+        passages = self._passages(scored, order, limit)
+        return Answer(question, True, passages, closest, query.corrections)
+
+    def _passages(self, scored: Scores, order: Any, limit: int) -> tuple[Passage, ...]:
+        best_score = float(scored.score[int(order[0])])
+        groups: dict[tuple[str, str], list[int]] = {}
+        for position in order[: max(limit * 8, 24)]:
+            index = int(position)
+            score = float(scored.score[index])
+            if score < best_score * RELATIVE_TO_BEST or score <= 0:
+                break
+            passage = self.units[index].passage
+            key = (passage.source, passage.kind)
+            if key in groups:
+                if score >= float(scored.score[groups[key][0]]) * MERGE_SHARE:
+                    groups[key].append(index)
+            elif len(groups) < limit:
+                groups[key] = [index]
+        return tuple(self._merged(members, float(scored.score[members[0]]))
+                     for members in groups.values())
+
+    def _merged(self, members: list[int], score: float) -> Passage:
+        """One passage from blocks of the same step, in the order the lesson has them."""
+        first = self.units[min(members)].passage
+        text = "\n\n".join(self.units[index].passage.text for index in sorted(members))
+        return replace(first, text=text, score=round(score, 4))
+
+    def _closest_lessons(self, scored: Scores, order: Any) -> tuple[LessonMatch, ...]:
+        best: dict[str, float] = {}
+        for position in order[:500]:
+            index = int(position)
+            if scored.score[index] <= 0:
+                break
+            lesson_id = self.units[index].passage.lesson_id
+            best.setdefault(lesson_id, float(scored.score[index]))
+            if len(best) == CLOSEST_LESSONS:
+                break
+        return tuple(LessonMatch(lesson_id, self.lesson_titles[lesson_id], round(value, 4))
+                     for lesson_id, value in best.items())

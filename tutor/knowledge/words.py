@@ -1,0 +1,113 @@
+"""How text becomes search terms, the same way for the lessons and for a question.
+
+Lowercase; a possessive 's dropped, other apostrophes too ("don't" is "dont"); the phrases of
+words.yaml folded ("docker file" is "dockerfile"); words and docker flags (``-p``,
+``--rm``) cut out; stop words dropped; the rest stemmed with the Snowball English
+stemmer (PyStemmer), so "containers" and "container" are one term. A question's
+words also bring their synonyms from words.yaml ("img" is searched as "image").
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+WORDS_FILE = Path(__file__).with_name("words.yaml")
+# A docker flag (-p, --rm, -it) where a word may start; otherwise runs of letters/digits.
+TOKEN = re.compile(r"(?<![\w-])--?[a-z][a-z0-9]*(?:-[a-z0-9]+)*|[a-z0-9]+")
+POSSESSIVE = re.compile(r"['’]s\b")
+APOSTROPHE = re.compile(r"(?<=[a-z])['’](?=[a-z])")
+
+
+@dataclass(frozen=True)
+class WordLists:
+    """The contents of words.yaml."""
+
+    stop_words: frozenset[str]
+    synonyms: dict[str, tuple[str, ...]]
+    phrases: dict[str, str]
+
+    @classmethod
+    def load(cls, path: Path = WORDS_FILE) -> WordLists:
+        import yaml  # the REPL has it loaded already; the index is built after start-up
+
+        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        lists = cls(
+            stop_words=frozenset(data["stop_words"]),
+            synonyms={key: tuple(values) for key, values in data["synonyms"].items()},
+            phrases=dict(data["phrases"]),
+        )
+        # YAML reads a bare on/no/yes as true/false and 2 as a number: quote them.
+        written = [*lists.stop_words, *lists.phrases, *lists.phrases.values(),
+                   *lists.synonyms, *(v for values in lists.synonyms.values() for v in values)]
+        wrong = [item for item in written if not isinstance(item, str)]
+        if wrong:
+            raise ValueError(f"{path}: every word must be text (quote it): {wrong}")
+        return lists
+
+
+class Words:
+    """Turns text into terms. Safe to share between threads."""
+
+    def __init__(self, lists: WordLists) -> None:
+        # PyStemmer is C code and cheap to import, but only the index needs it.
+        import Stemmer
+
+        self.lists = lists
+        self._stemmer = Stemmer.Stemmer("english")
+        self._stems: dict[str, str] = {}
+        self._lock = threading.Lock()  # a Stemmer object must not be used by two threads
+        # Synonyms are found by stem too: "stopped" and "stops" mean what "stop" does.
+        self._synonyms = dict(lists.synonyms)
+        for word, synonyms in lists.synonyms.items():
+            self._synonyms.setdefault(self.stem(word), synonyms)
+        phrases = sorted(lists.phrases, key=len, reverse=True)
+        self._phrase = re.compile(r"\b(" + "|".join(re.escape(p) for p in phrases) + r")\b") \
+            if phrases else None
+
+    def words(self, text: str) -> list[str]:
+        """The words of ``text`` as typed (lowercase, phrases folded), stop words included."""
+        text = APOSTROPHE.sub("", POSSESSIVE.sub("", text.lower()))
+        if self._phrase is not None:
+            text = self._phrase.sub(lambda m: self.lists.phrases[m.group(1)], text)
+        return TOKEN.findall(text)
+
+    def is_stop(self, word: str) -> bool:
+        return word in self.lists.stop_words
+
+    def stem(self, word: str) -> str:
+        """A word's search term: flags and words with digits are kept as they are."""
+        stem = self._stems.get(word)
+        if stem is None:
+            if word.startswith("-") or any(ch.isdigit() for ch in word):
+                stem = word
+            else:
+                with self._lock:
+                    stem = self._stemmer.stemWord(word)
+            self._stems[word] = stem
+        return stem
+
+    def terms(self, text: str) -> list[str]:
+        """The search terms of a lesson text: its words, less stop words, stemmed."""
+        return self.terms_of(self.words(text))
+
+    def terms_of(self, words: list[str]) -> list[str]:
+        stop = self.lists.stop_words
+        return [self.stem(word) for word in words if word not in stop]
+
+    def synonyms(self, word: str) -> tuple[str, ...]:
+        """The synonyms words.yaml gives for ``word`` (or for another form of it)."""
+        found = self._synonyms.get(word)
+        return found if found is not None else self._synonyms.get(self.stem(word), ())
+
+    def alternatives(self, word: str) -> list[list[str]]:
+        """What a question's word is searched as: itself and each synonym, as terms."""
+        found = [[self.stem(word)]]
+        for synonym in self.synonyms(word):
+            terms = self.terms(synonym)
+            if terms and terms not in found:
+                found.append(terms)
+        return found
