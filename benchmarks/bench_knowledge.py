@@ -143,7 +143,7 @@ def compare_rank_bm25(course_dir: Path) -> None:
     _, seconds = timed(bm25.get_scores, query)
     row("rank-bm25: score one 3-term question", ms(seconds))
     _, seconds = timed(index.ask, "how do i publish a port of a container")
-    row("bm25s (this index): answer the same question", ms(seconds))
+    row("this index (pure-Python BM25): answer the same question", ms(seconds))
 
 
 def main() -> None:

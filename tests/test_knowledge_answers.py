@@ -215,3 +215,16 @@ def test_importing_the_package_loads_no_ranking_library():
     out = subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO,
                          capture_output=True, text=True).stdout.strip()
     assert out == "[]"
+
+
+def test_answering_never_loads_numpy(tmp_path):
+    # numpy alone would cost a third of a session's memory: the index does without it.
+    code = ("import sys\n"
+            "from tutor.lessonfile.loader import load_course\n"
+            "from tutor.knowledge import KnowledgeIndex\n"
+            f"index = KnowledgeIndex.build(load_course(__import__('pathlib').Path({str(REPO / 'lessons')!r})))\n"
+            "assert index.ask('what is a registry?').found\n"
+            "print('numpy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO,
+                         capture_output=True, text=True).stdout.strip()
+    assert out == "False"

@@ -5,8 +5,8 @@
     ...
     index = knowledge.get()         # waits for the build if it is still running
 
-Building imports bm25s and numpy (~0.2 s) and indexes the course (~0.1 s for the
-shipped one). A Python thread shares the interpreter with the prompt, so typing
+Building loads the spelling and stemming libraries and indexes the course (~0.1 s
+for the shipped one). A Python thread shares the interpreter with the prompt, so typing
 may stutter for those moments; nothing else is shared, and a finished index is
 read-only, so ``ask`` may be called from any thread.
 """

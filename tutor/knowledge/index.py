@@ -1,31 +1,29 @@
 """Answer a learner's question from the lessons: ``KnowledgeIndex.build(course).ask(q)``.
 
-The passages (``corpus.py``) are indexed with BM25 by bm25s; a question is read as
-concepts (``query.py``) and every passage scored (``ranking.py``). The lessons
-answer a question (``found``) when the best passage covers at least
+The passages (``corpus.py``) are indexed with BM25 (``ranking.py``); a question is
+read as concepts (``query.py``) and the passages that share a term with it scored.
+The lessons answer a question (``found``) when the best passage covers at least
 ``COVERAGE_TO_ANSWER`` of it (by IDF weight) and talks about one of the course's
 topics (a title, heading, glossary term, or a word a lesson sets in bold or as
 code): "what time is it" matches lesson words, but none the course is about, and
 "kubernetes helm chart" matches only a third of its words. The thresholds were
 calibrated on tests/data/knowledge_questions.yaml (answered and unanswered sets).
 
-Why bm25s (benchmarks/bench_knowledge.py on a 2-core machine): its import, numpy
-included, takes ~0.13 s quiet (~0.45 s under load), paid in the background after
-the first prompt; rank-bm25 needs numpy too (~0.08 s). bm25s keeps the BM25
-weights as a sparse matrix: with 1,000 lessons (~49,000 passages) a whole answer
-takes ~2-6 ms (median; max ~40-60 ms), where rank-bm25 alone needs ~35 ms to
-score one 3-word question, since it walks every passage in Python for every word;
-and rank-bm25 has had no release since 2022. Index build: ~0.13 s for the shipped
-course, ~9 s for 1,000 lessons under load (tokenising dominates; it runs in a
-background thread).
+Why no ranking library: bm25s (and rank-bm25) need numpy, whose import takes
+~0.12 s quiet (~0.45 s under load) and whose memory (~17 MiB) is a third of a
+whole tutor session, for scoring that inverted indexes do in a few lines with
+sparse results: only passages sharing a term with the question are touched, so
+an answer over 1,000 lessons stays in milliseconds (benchmarks/bench_knowledge.py).
 """
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from tutor.knowledge import ranking
 from tutor.knowledge.corpus import Unit, course_units, topic_texts
 from tutor.knowledge.passages import Answer, LessonMatch, Passage
 from tutor.knowledge.query import Query, read_question
@@ -43,6 +41,8 @@ RELATIVE_TO_BEST = 0.25
 # ...and another block of a step already quoted joins it when it scores this share.
 MERGE_SHARE = 0.6
 CLOSEST_LESSONS = 3
+# How many of the best passages are ranked in order (the rest are never looked at).
+ORDER_HEAD = 500
 # A term in more than this share of the passages says little ("docker").
 COMMON_SHARE = 0.3
 
@@ -53,8 +53,6 @@ class KnowledgeIndex:
 
     def __init__(self, units: list[Unit], texts: list[list[str]], extras: list[list[str]],
                  words: Words, topics: frozenset[str], surface: Counter[str]) -> None:
-        from tutor.knowledge import ranking  # numpy and bm25s
-
         self.units = units
         self.words = words
         self.topics = topics
@@ -77,8 +75,8 @@ class KnowledgeIndex:
 
     @classmethod
     def build(cls, course: Course) -> KnowledgeIndex:
-        """Index every passage of ``course``. Imports bm25s and numpy here, not before,
-        so that start-up does not wait for them."""
+        """Index every passage of ``course`` (in a background thread after the first
+        prompt: tokenising a large course takes a moment)."""
         words = Words(WordLists.load())
         units: list[Unit] = []
         texts: list[list[str]] = []
@@ -108,16 +106,18 @@ class KnowledgeIndex:
         query = self.read(question)
         if not self.units or not any(concept.known for concept in query.concepts):
             return Answer(question, False, corrections=query.corrections)
-        import numpy as np
-
-        from tutor.knowledge import ranking
-
         scored = ranking.score(query, self.fields, self.frequency, self.weights, self.names)
-        order = np.argsort(-scored.score, kind="stable")
-        best = int(order[0])
+        # Best first; equal scores in the order of the course (as a stable sort would).
+        # Only the head is ever looked at: the passages quoted and the closest lessons.
+        order = heapq.nsmallest(ORDER_HEAD, scored.score,
+                                key=lambda number: (-scored.score[number], number))
+        if not order:
+            return Answer(question, False, corrections=query.corrections)
+        best = order[0]
         closest = self._closest_lessons(scored, order)
-        found = bool(scored.score[best] > 0 and scored.coverage[best] >= COVERAGE_TO_ANSWER
-                     and scored.topical[best])
+        found = bool(scored.score[best] > 0
+                     and scored.coverage.get(best, 0.0) >= COVERAGE_TO_ANSWER
+                     and best in scored.topical)
         if not found:
             return Answer(question, False, closest_lessons=closest,
                           corrections=query.corrections)

@@ -1,6 +1,12 @@
-"""Score every passage for a question (numpy; imported only once the index is built).
+"""Score the passages for a question.
 
-1. BM25 (bm25s) over two fields, in the way of BM25F: a passage's own text, and
+Scores are sparse (``{passage: score}``): only passages that share a term with the
+question are touched, so a question costs little even over a thousand lessons.
+BM25 is computed here, over inverted indexes: the libraries (bm25s, rank-bm25) need
+numpy, whose import (~0.12 s) and memory (~17 MiB, a third of a whole session)
+cost more than the forty lines below (benchmarks/bench_knowledge.py).
+
+1. BM25 (the Lucene variant) over two fields, in the way of BM25F: a passage's own text, and
    its surroundings (the heading, question, hints or glossary names it is found by),
    which count ``EXTRA_WEIGHT`` and do not make the passage itself "longer". Each
    concept of the question scores a passage with the best of its alternatives (a
@@ -19,11 +25,10 @@
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
 
 from tutor.knowledge.query import Query
 
@@ -34,12 +39,14 @@ COVERAGE_FLOOR = 0.3
 NAME_BONUS = 1.0
 FEEDBACK_WEIGHT = 0.8
 
+Sparse = dict[int, float]  # passage -> value; a passage not in it has 0
+
 
 @dataclass(frozen=True)
 class Scores:
-    score: np.ndarray[Any, Any]
-    coverage: np.ndarray[Any, Any]
-    topical: np.ndarray[Any, Any]  # the passage matches a concept that is a course topic
+    score: Sparse
+    coverage: Sparse
+    topical: frozenset[int]  # passages matching a concept that is a course topic
 
 
 @dataclass(frozen=True)
@@ -51,58 +58,88 @@ class GlossaryNames:
     common: frozenset[str] = frozenset()
 
 
+class BM25:
+    """BM25 of one field, Lucene's variant: idf = ln(1 + (N - df + 0.5) / (df + 0.5)),
+    term weight = idf * tf / (tf + k1 * (1 - b + b * length / average length))."""
+
+    def __init__(self, documents: Sequence[Sequence[str]]) -> None:
+        count = len(documents)
+        lengths = [len(document) for document in documents]
+        average = (sum(lengths) / count) if count else 1.0
+        self.postings: dict[str, list[tuple[int, float]]] = {}
+        for number, document in enumerate(documents):
+            norm = K1 * (1 - B + B * lengths[number] / (average or 1.0))
+            for term, tf in Counter(document).items():
+                self.postings.setdefault(term, []).append((number, tf / (tf + norm)))
+        self.idf = {term: math.log(1 + (count - len(hits) + 0.5) / (len(hits) + 0.5))
+                    for term, hits in self.postings.items()}
+
+    def scores(self, terms: Sequence[str], weight: float, into: Sparse) -> None:
+        """Add ``weight`` times the BM25 of ``terms`` (each counted as often as given)."""
+        get = into.get
+        for term in terms:
+            hits = self.postings.get(term)
+            if not hits:
+                continue
+            factor = weight * self.idf[term]
+            for number, part in hits:
+                into[number] = get(number, 0.0) + factor * part
+
+
 class Fields:
     """The BM25 indexes of the passages' text and of their surroundings."""
 
     def __init__(self, texts: list[list[str]], extras: list[list[str]]) -> None:
-        import bm25s  # numpy-based: loaded only when the index is built
-
         self.count = len(texts)
-        self.indexes = []
-        for documents in (texts, extras):
-            index = bm25s.BM25(k1=K1, b=B, method="lucene")
-            index.index(documents, show_progress=False)
-            self.indexes.append(index)
+        self.indexes = (BM25(texts), BM25(extras))
 
-    def scores(self, terms: Sequence[str]) -> np.ndarray[Any, Any]:
-        """BM25 of ``terms`` (all must be present) for every passage."""
-        total = np.zeros(self.count, dtype=np.float32)
+    def scores(self, terms: Sequence[str]) -> Sparse:
+        """BM25 of ``terms`` for the passages that use any of them."""
+        total: Sparse = {}
         for weight, index in zip((1.0, EXTRA_WEIGHT), self.indexes, strict=True):
-            known = [term for term in terms if term in index.vocab_dict]
-            if known:
-                total += weight * index.get_scores(known)
+            index.scores(terms, weight, total)
         return total
 
 
-def kind_weights(kinds: Sequence[str]) -> np.ndarray[Any, Any]:
-    return np.array([FEEDBACK_WEIGHT if kind == "feedback" else 1.0 for kind in kinds],
-                    dtype=np.float32)
+def kind_weights(kinds: Sequence[str]) -> list[float]:
+    return [FEEDBACK_WEIGHT if kind == "feedback" else 1.0 for kind in kinds]
 
 
 def score(query: Query, fields: Fields, vocabulary: Mapping[str, int],
-          weights: np.ndarray[Any, Any], names: GlossaryNames) -> Scores:
-    count = fields.count
-    total = np.zeros(count, dtype=np.float32)
-    covered = np.zeros(count, dtype=np.float32)
-    topical = np.zeros(count, dtype=bool)
+          weights: Sequence[float], names: GlossaryNames) -> Scores:
+    total: Sparse = {}
+    covered: Sparse = {}
+    topical: set[int] = set()
     for concept in query.concepts:
-        best = np.zeros(count, dtype=np.float32)
+        best: Sparse = {}
         for terms in concept.alternatives:
-            if all(term in vocabulary for term in terms):
-                best = np.maximum(best, fields.scores(terms))
-        total += best
-        matched = best > 0
-        covered += concept.weight * matched
+            if not all(term in vocabulary for term in terms):
+                continue
+            scores = fields.scores(terms)
+            if not best:
+                best = scores  # the usual case: one alternative, nothing to compare
+                continue
+            get = best.get
+            for number, value in scores.items():
+                if value > get(number, 0.0):
+                    best[number] = value
+        total_get, covered_get, weight = total.get, covered.get, concept.weight
+        for number, value in best.items():
+            if value > 0:
+                total[number] = total_get(number, 0.0) + value
+                covered[number] = covered_get(number, 0.0) + weight
         if concept.topical:
-            topical |= matched
-    coverage = covered / max(query.total_weight, 1e-9)
-    result = total * (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * coverage) * weights
-    top = float(result.max(initial=0.0))
+            topical.update(number for number, value in best.items() if value > 0)
+    whole = max(query.total_weight, 1e-9)
+    coverage = {number: value / whole for number, value in covered.items()}
+    floor, rest = COVERAGE_FLOOR, 1 - COVERAGE_FLOOR
+    result = {number: value * (floor + rest * coverage[number]) * weights[number]
+              for number, value in total.items()}
+    top = max(result.values(), default=0.0)
     for unit, share in _named_entries(query, names).items():
-        result[unit] *= 1 + NAME_BONUS * max(0.0, 2 * share - 1)
-        if share > 0.999:
-            result[unit] += top
-    return Scores(result, coverage, topical)
+        value = result.get(unit, 0.0) * (1 + NAME_BONUS * max(0.0, 2 * share - 1))
+        result[unit] = value + top if share > 0.999 else value
+    return Scores(result, coverage, frozenset(topical))
 
 
 def _named_entries(query: Query, names: GlossaryNames) -> dict[int, float]:

@@ -7,39 +7,37 @@ to the closest lessons and to ``/explain docker ...``.
 
 from __future__ import annotations
 
-import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from tutor.knowledge import Answer, BackgroundIndex, Passage
 from tutor.render import blocks as show
 
 if TYPE_CHECKING:
+    from tutor.course.lesson import Course
     from tutor.repl.conversation import Conversation
 
 QUOTED_PASSAGES = 2  # brief: the best passages, not a lesson's worth of text
 
 
 class LessonKnowledge:
-    """The lessons' index, built once, lazily: never before the first prompt."""
+    """The lessons' index: built in the background after the first prompt, so the first
+    question is answered at once (and nothing of it loads before the prompt)."""
 
-    def __init__(self, course: Any) -> None:
+    def __init__(self, course: Course) -> None:
         self.course = course
-        self._index: Any = None
-        self._lock = threading.Lock()
+        self._background: BackgroundIndex | None = None
 
     def warm(self) -> None:
-        """Build the index in the background, so the first question is answered at once."""
-        threading.Thread(target=self.index, daemon=True, name="docker-tutor-knowledge").start()
+        if self._background is None:
+            self._background = BackgroundIndex(self.course)
+            self._background.start()
 
-    def index(self) -> Any:
-        with self._lock:
-            if self._index is None:
-                from tutor.knowledge import KnowledgeIndex  # the ranking library loads here
-
-                self._index = KnowledgeIndex.build(self.course)
-            return self._index
-
-    def ask(self, question: str) -> Any:
-        return self.index().ask(question, limit=3)
+    def ask(self, question: str) -> Answer:
+        self.warm()
+        assert self._background is not None
+        index = self._background.get()
+        assert index is not None
+        return index.ask(question, limit=3)
 
 
 def ask(conv: Conversation, question: str) -> None:
@@ -48,30 +46,49 @@ def ask(conv: Conversation, question: str) -> None:
     if not answer.found:
         _not_found(conv, answer)
         return
+    if answer.corrections:
+        read = ", ".join(f"{typed} → {meant}" for typed, meant in answer.corrections)
+        show.say(conv.console, f"(Read as: {read}.)", "tutor.muted")
     passages = answer.passages[:QUOTED_PASSAGES]
     for passage in passages:
-        where = f"From “{passage.lesson_title}”, step {passage.step_number}"
-        show.say(conv.console, where + ":", "tutor.heading")
-        show.markdown(conv.console, passage.text)
-    best = passages[0]
-    lesson = conv.course.lesson(best.lesson_id)
-    here = conv.lesson is not None and conv.lesson.id == best.lesson_id
+        _show_passage(conv, passage)
     if conv.step is not None and conv.step.is_question:
-        show.say(conv.console, "(Your question above is still waiting for its answer.)",
+        show.say(conv.console, "(The question above is still waiting for your answer.)",
                  "tutor.muted")
-    if lesson is None or here:
+    _offer_to_open(conv, passages[0])
+
+
+def _show_passage(conv: Conversation, passage: Passage) -> None:
+    """As the lesson shows it, briefly: where it comes from, then the lesson's own words."""
+    show.say(conv.console, f"From “{passage.label}”:" if passage.kind != "glossary"
+             else f"From the glossary of “{passage.lesson_title}”:", "tutor.heading")
+    if passage.kind == "glossary":
+        show.markdown(conv.console, f"**{passage.context}**: {passage.text}")
+    elif passage.kind == "feedback" and passage.context:
+        show.markdown(conv.console, f"*About “{passage.context}”:* {passage.text}")
+    else:
+        show.markdown(conv.console, passage.text)
+    if passage.example:
+        show.markdown(conv.console, "```\n" + passage.example + "\n```")
+
+
+def _offer_to_open(conv: Conversation, best: Passage) -> None:
+    lesson = conv.course.lesson(best.lesson_id)
+    if lesson is None or (conv.lesson is not None and conv.lesson.id == lesson.id):
         return
-    index = lesson.step_index(best.step_id) or 0
+    index = lesson.step_index(best.step_id) if best.step_id else None
+    index = index or 0
     conv.confirm(f"Open “{lesson.title}” at step {index + 1}?",
                  lambda: conv.start_lesson(lesson, index))
 
 
-def _not_found(conv: Conversation, answer: Any) -> None:
+def _not_found(conv: Conversation, answer: Answer) -> None:
     show.say(conv.console, "I don't find that in the lessons, and I'd rather not guess.",
              "tutor.heading")
-    closest = list(getattr(answer, "closest_lessons", ()) or ())[:3]
+    closest = answer.closest_lessons[:3]
     if closest:
-        names = ", ".join(f"“{lesson.title}” (/start {lesson.id})" for lesson in closest)
+        names = ", ".join(f"“{match.lesson_title}” (/start {match.lesson_id})"
+                          for match in closest)
         show.say(conv.console, f"The nearest lessons: {names}.", "tutor.muted")
     show.say(conv.console, "For a docker command, `/explain docker ...` takes it apart word by "
              "word.", "tutor.muted")
