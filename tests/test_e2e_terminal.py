@@ -317,3 +317,52 @@ def test_lessons_at_60_columns_show_every_id_whole(spawn):
     for lesson in course.lessons:
         assert re.search(rf"(?<![\w-]){re.escape(lesson.id)}(?![\w-])", transcript), lesson.id
     assert "…" not in transcript
+
+
+# -- talking to the tutor in the middle of a practice step ------------------------------------
+
+
+def test_two_questions_in_the_middle_of_a_practice_step_then_the_step(spawn, api, home):
+    import json
+
+    from replkit import prompt_pattern
+
+    def back_at_the_prompt() -> None:
+        """The tutor may offer to open the lesson it quoted: decline, and go on."""
+        if tutor.child.expect([prompt_pattern("confirm"), prompt_pattern("you")]) == 0:
+            tutor.send_line("n")
+            tutor.prompt()
+
+    tutor = spawn(engine=True)
+    tutor.prompt()
+    tutor.send_line("/start container-commands")
+    for _ in range(5):  # past the lesson's opening explanations
+        tutor.prompt()
+        if "a container named" in tutor.transcript():
+            break
+        tutor.send_line("")
+    text = tutor.transcript()
+    flat = " ".join(re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text).split())
+    name = re.findall(r"a container named ([a-z0-9-]+) from", flat)[-1]
+    port = re.findall(r"published on port (\d+) of your machine", flat)[-1]
+    try:
+        tutor.send_line("what is a registry?")
+        tutor.expect_text("registry")
+        tutor.expect_text("still waiting for your answer")
+        back_at_the_prompt()
+        tutor.send_line("how do i publish a port")
+        tutor.expect_text("From “")
+        back_at_the_prompt()
+        # The step is still the same, and the questions were no wrong answers; do it now.
+        tutor.send_line(f"docker run -d --name {name} -p {port}:80 busybox httpd -f -p 80")
+        tutor.expect_text("Correct")
+        quit_cleanly(tutor)
+    finally:
+        try:
+            api.remove_container(name, force=True)
+        except Exception:
+            pass
+    assert "Something went wrong" not in tutor.transcript()
+    progress = json.loads((home / "progress.json").read_text())
+    record = progress["lessons"]["container-commands"]["steps"]["run-web"]
+    assert record["status"] == "passed" and record["attempts"] == 0

@@ -132,7 +132,8 @@ def test_attach_with_sig_proxy_given_is_the_learners_choice(practice, fake_api, 
 # -- buildx that is not there ---------------------------------------------------------------------
 
 
-def test_buildx_without_the_plugin_offers_the_classic_build(tmp_path):
+def test_buildx_without_the_plugin_offers_the_classic_build(tmp_path, monkeypatch):
+    monkeypatch.setattr(preflight, "SYSTEM_PLUGIN_DIRS", ())  # this machine's own plugins
     environ = {"HOME": str(tmp_path), "DOCKER_CONFIG": str(tmp_path / "cfg")}
     command = TypedCommand("", shlex.split("docker buildx build --load -t hello:1 ."), None)
     found = preflight.buildx_advice(command, environ)
@@ -286,7 +287,8 @@ def test_an_engine_lost_mid_command_is_an_engine_problem_and_tracking_resumes(
 # -- docker compose without the plugin -------------------------------------------------------------
 
 
-def test_compose_without_the_plugin_offers_docker_compose_when_installed(tmp_path):
+def test_compose_without_the_plugin_offers_docker_compose_when_installed(tmp_path, monkeypatch):
+    monkeypatch.setattr(preflight, "SYSTEM_PLUGIN_DIRS", ())  # this machine's own plugins
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     standalone = bin_dir / "docker-compose"
@@ -298,7 +300,8 @@ def test_compose_without_the_plugin_offers_docker_compose_when_installed(tmp_pat
     assert found is not None and found.instead == ["docker-compose", "up", "-d"]
 
 
-def test_compose_without_any_compose_says_how_to_install_it(tmp_path):
+def test_compose_without_any_compose_says_how_to_install_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(preflight, "SYSTEM_PLUGIN_DIRS", ())
     environ = {"HOME": str(tmp_path), "PATH": str(tmp_path)}
     found = preflight.compose_advice(TypedCommand("", ["docker", "compose", "ps"], None), environ)
     assert found is not None and found.instead is None

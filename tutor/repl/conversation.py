@@ -10,6 +10,7 @@ for practice and cleanup. Everything it knows about the learner lives in
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,8 @@ YES_WORDS = {"y", "yes"}
 
 # A course longer than this greets with the lessons around the next one, not all.
 GREETING_ROWS = 12
+WARM_INDEX_LESSONS = 100
+WARM_DELAY_SECONDS = 1.0
 
 
 class Conversation:
@@ -183,6 +186,15 @@ class Conversation:
             if not (record and record.completed):
                 return lesson
         return None
+
+    def warm_up(self) -> None:
+        """Once the first prompt is up: build the lessons' index in the background, so
+        the first question is answered at once (a very large course builds it on the
+        first question instead: its thread would slow the prompt down for seconds)."""
+        if len(self.course.lessons) <= WARM_INDEX_LESSONS:
+            timer = threading.Timer(WARM_DELAY_SECONDS, self.knowledge.warm)
+            timer.daemon = True  # never keeps a leaving tutor waiting
+            timer.start()
 
     def _show_header(self) -> None:
         assert self.lesson is not None

@@ -101,10 +101,12 @@ def intent_of(line: str) -> Intent | None:
 def is_question(line: str) -> bool:
     """A question in plain words: ends with "?" or starts like one ("how do i ...")."""
     text = normalise(line)
-    if len(text) < 3 or text.startswith(("/", "docker ")):
+    if len(text) < 3 or text.startswith("/"):
         return False
     if text.endswith("?"):
         return True
+    if text.startswith("docker "):
+        return False  # a docker command (or an answer that is one)
     first = re.split(r"[\s,]+", text, maxsplit=1)[0]
     return first in QUESTION_WORDS and len(text.split()) >= 2
 

@@ -90,6 +90,7 @@ def run_loop(env: Environment, conversation: Conversation) -> None:
         run_line_loop(env, conversation)
         return
     session = make_prompt_session(env, conversation)
+    conversation.warm_up()
     if conversation.practice is not None:
         # The toolbar shows the engine's state as soon as the probe answers (the
         # redraw is thread-safe), not at its next periodic refresh.
