@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from tutor.checks.refs import reference_problem
 from tutor.course.placeholders import has_placeholder, template_names
 from tutor.schema.fields import MISSING, Fields, describe_type
 from tutor.schema.location import LessonProblem, Where
@@ -110,8 +111,6 @@ class CheckFields(Fields):
 
     def image_ref(self, name: str, required: bool = True) -> str | None:
         """An image reference (checked unless it holds placeholders)."""
-        from tutor.checks.refs import reference_problem
-
         value = self.template_text(name, required)
         if value is None or has_placeholder(value):
             return value

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tutor.engine.compose import ComposeInfo, find_compose
+from tutor.engine.connection import Engine
 from tutor.engine.diagnosis import print_problem
 from tutor.engine.endpoint import Endpoint, cli_environment, resolve_endpoint
 from tutor.engine.fixes import cli_missing_problem, compose_missing_problem
@@ -26,7 +27,7 @@ from tutor.engine.runner import find_docker
 from tutor.status import ExitStatus
 
 if TYPE_CHECKING:
-    from tutor.engine.connection import Engine, EngineStatus
+    from tutor.engine.connection import EngineStatus
     from tutor.environment import Environment
 
 CLI_TIMEOUT = 20.0
@@ -80,8 +81,6 @@ def run_doctor(env: Environment, endpoint: Endpoint | None = None,
     """Print the report; SUCCESS when the engine answers and the CLI is present."""
     from rich.table import Table
     from rich.text import Text
-
-    from tutor.engine.connection import Engine
 
     console = env.console
     problems: list[EngineProblem] = []   # practice cannot work until these are fixed

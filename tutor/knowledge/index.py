@@ -23,16 +23,17 @@ from collections import Counter
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from tutor.knowledge import ranking
 from tutor.knowledge.corpus import Unit, course_units, topic_texts
 from tutor.knowledge.passages import Answer, LessonMatch, Passage
 from tutor.knowledge.query import Query, read_question
+from tutor.knowledge.ranking import Fields, GlossaryNames, kind_weights
+from tutor.knowledge.ranking import score as score_passages
 from tutor.knowledge.spelling import Speller
 from tutor.knowledge.words import WordLists, Words
 
 if TYPE_CHECKING:
     from tutor.course.lesson import Course
-    from tutor.knowledge.ranking import GlossaryNames, Scores
+    from tutor.knowledge.ranking import Scores
 
 # How much of a question (by IDF weight) the best passage must speak about.
 COVERAGE_TO_ANSWER = 0.55
@@ -56,13 +57,13 @@ class KnowledgeIndex:
         self.units = units
         self.words = words
         self.topics = topics
-        self.fields = ranking.Fields(texts, extras)
+        self.fields = Fields(texts, extras)
         self.frequency: Counter[str] = Counter()  # how many passages use each term
         for text, extra in zip(texts, extras, strict=True):
             self.frequency.update(set(text) | set(extra))
         self.speller = Speller(surface, known=(*words.lists.stop_words, *words.lists.synonyms))
         self.lesson_titles = {unit.passage.lesson_id: unit.passage.lesson_title for unit in units}
-        self.weights = ranking.kind_weights([unit.passage.kind for unit in units])
+        self.weights = kind_weights([unit.passage.kind for unit in units])
         by_term: dict[str, list[tuple[int, frozenset[str]]]] = {}
         for index, unit in enumerate(units):
             for name in unit.names:
@@ -71,7 +72,7 @@ class KnowledgeIndex:
                     by_term.setdefault(term, []).append((index, terms))
         common = frozenset(term for term, count in self.frequency.items()
                            if count > COMMON_SHARE * len(units))
-        self.names: GlossaryNames = ranking.GlossaryNames(by_term, common)
+        self.names: GlossaryNames = GlossaryNames(by_term, common)
 
     @classmethod
     def build(cls, course: Course) -> KnowledgeIndex:
@@ -106,7 +107,7 @@ class KnowledgeIndex:
         query = self.read(question)
         if not self.units or not any(concept.known for concept in query.concepts):
             return Answer(question, False, corrections=query.corrections)
-        scored = ranking.score(query, self.fields, self.frequency, self.weights, self.names)
+        scored = score_passages(query, self.fields, self.frequency, self.weights, self.names)
         # Best first; equal scores in the order of the course (as a stable sort would).
         # Only the head is ever looked at: the passages quoted and the closest lessons.
         order = heapq.nsmallest(ORDER_HEAD, scored.score,
