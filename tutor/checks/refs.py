@@ -85,9 +85,6 @@ def familiar(ref: str) -> str:
     return ref
 
 
-def same_ref(a: str, b: str) -> bool:
-    return normalize(a) == normalize(b)
-
 
 def short_id(image_id: str) -> str:
     return image_id.removeprefix("sha256:")[:12]
