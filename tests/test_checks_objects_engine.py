@@ -195,10 +195,10 @@ def test_containers_attached_to_a_network_running_or_not(api, made, run):
         f'("{elsewhere}" is on bridge)')
     assert failed(run("{network: {name: '{{ n }}', driver: overlay}}", n=network)) == (
         f'network "{network}" exists but uses the driver bridge; expected overlay')
-    message = failed(run("{network: {name: '{{ n }}', containers: [nobody-here-xyz]}}",
-                         n=network))
-    assert message.startswith(f'network "{network}" exists but has no container '
-                              f'"nobody-here-xyz" attached: no container named "nobody-here-xyz"')
+    assert failed(run("{network: {name: '{{ n }}', containers: [nobody-here-xyz]}}",
+                      n=network)) == (
+        f'network "{network}" exists but has no container "nobody-here-xyz" attached (there is '
+        f"no such container)")
 
 
 def test_a_network_in_use_cannot_be_absent_and_says_why(made, run):
@@ -265,6 +265,16 @@ def test_reach_needs_a_running_source_with_the_tools(api, made, run):
     bare, _ = made.container(image="python:3.11-slim", command=SLEEP)
     message = failed(run("{reach: {from: '{{ c }}', to: web}}", c=bare))
     assert message.startswith(f'container "{bare}" has no `ping` to test the connection with')
+
+
+def test_a_container_on_two_networks_names_both(api, made, run):
+    first, second = made.network(), made.network()
+    left, _ = made.container(command=SLEEP, network_mode=first)
+    api.connect_container_to_network(left, second)
+    right, _ = made.container(command=SLEEP)
+    message = failed(run("{reach: {from: '{{ a }}', to: '{{ b }}'}}", a=left, b=right))
+    assert message.endswith(
+        f'("{left}" is on {" and ".join(sorted([first, second]))}, "{right}" on bridge)')
 
 
 def test_the_probe_is_not_the_learners_exec(made, run):
@@ -351,3 +361,12 @@ def test_read_only_mounts_and_rendered_sources(made, run, tmp_path):
     assert failed(run("{container: {name: '{{ n }}', mounts: [{destination: /data, "
                       "read_only: true}]}}", n=name)).endswith(
         "mounts /data writable; expected a mount at /data (read-only)")
+
+
+def test_why_a_container_did_not_restart_is_said_once(made, run):
+    plain, plain_id = made.container(command=["sh", "-c", "exit 1"])
+    made.wait_exit(plain_id)
+    assert failed(run("{container: {name: '{{ n }}', restart_policy: on-failure, restarts: 1}}",
+                      n=plain)) == (
+        f'container "{plain}" has exited (exit code 1) but has restart policy no (it is never '
+        f"restarted); expected on-failure. It also has restarted 0 times; expected at least once")

@@ -165,3 +165,19 @@ def test_the_events_of_checks_themselves_do_not_count():
     assert not evaluate(EventsCheck(action="exec_start", container="client"), context).passed
     api.add_event("exec_start", name="client", execID="learners-exec-id")
     assert evaluate(EventsCheck(action="exec_start", container="client"), context).passed
+
+
+def test_all_says_a_shared_failure_once():
+    from fake_engine import FakeEngine
+
+    from tutor.checks import CheckContext, evaluate
+
+    check, problems = parse("""
+        check:
+          all:
+            - container: { name: reader, state: exited }
+            - logs: { container: reader, contains: remember me }
+    """)
+    assert problems == []
+    result = evaluate(check, CheckContext(api=FakeEngine(), workspace=Path("."), values={}))
+    assert result.messages == ('no container named "reader" exists (there are no containers)',)

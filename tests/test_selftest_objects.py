@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import docker.errors
 import pytest
@@ -162,3 +163,25 @@ def test_the_guard_reports_volumes_and_networks_the_commands_removed():
     assert found == ["volume notes was removed", "network backend was removed"]
     # Removed by someone else, named by no command: not selftest's doing.
     assert changes(before, after, ["docker ps"]) == []
+
+
+def test_a_tag_given_as_an_option_with_equals_is_a_name_the_commands_made():
+    from tutor.practice.selftest import named_references
+
+    names = named_references(["docker build --tag=hello-2:1 .", "docker tag a b:2",
+                              "docker run -e MODE=production busybox"])
+    assert {"hello-2:1", "b:2", "busybox:latest"} <= names
+    assert "MODE=production:latest" not in names
+
+
+def test_two_names_of_one_image_are_both_remembered():
+    from tutor.practice.created import CreatedTracker
+    from tutor.practice.place import LessonPlace
+
+    tracker = CreatedTracker(LessonPlace(Path("/nonexistent")))
+    same = "sha256:" + "a" * 64
+    tracker.remember([{"kind": "image", "ref": "hello:latest", "id": same}])
+    tracker.remember([{"kind": "image", "ref": "hello:1", "id": same},
+                      {"kind": "image", "ref": "hello:1", "id": same}])
+    assert [item["ref"] for item in tracker.items] == ["hello:latest", "hello:1"]
+    assert tracker.made_image("hello:1")

@@ -76,12 +76,15 @@ def config_phrases(spec: ConfigSpec, details: dict) -> list[str]:
     config = details.get("Config") or {}
     host_config = details.get("HostConfig") or {}
     phrases: list[str] = []
-    if spec.restart_policy is not None:
-        phrases.extend(_policy_phrases(spec.restart_policy, host_config))
+    policy_phrases = ([] if spec.restart_policy is None
+                      else _policy_phrases(spec.restart_policy, host_config))
+    phrases.extend(policy_phrases)
     if spec.restarts is not None:
         count = int(details.get("RestartCount") or 0)
         if count < int(spec.restarts):
-            phrases.append(_restarts_phrase(count, int(spec.restarts), details))
+            # Why it did not restart is said once: by the policy's phrase when there is one.
+            phrases.append(_restarts_phrase(count, int(spec.restarts), details,
+                                            explain=not policy_phrases))
     for what, wanted, actual in (("command", spec.cmd, config.get("Cmd")),
                                  ("entrypoint", spec.entrypoint, config.get("Entrypoint"))):
         if wanted is None:
@@ -106,10 +109,12 @@ def _policy_phrases(wanted: str, host_config: dict) -> list[str]:
     return []
 
 
-def _restarts_phrase(count: int, wanted: int, details: dict) -> str:
+def _restarts_phrase(count: int, wanted: int, details: dict, explain: bool = True) -> str:
     state = details.get("State") or {}
     policy = describe_policy(details.get("HostConfig") or {})
     text = f"has restarted {_times(count)}; expected at least {_times(wanted)}"
+    if not explain:
+        return text
     if policy == "no":
         return text + " (its restart policy is no, so the engine never restarts it)"
     if policy.startswith("on-failure") and state.get("Status") == "exited" \

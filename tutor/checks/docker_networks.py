@@ -60,7 +60,7 @@ def describe_networks(details: dict) -> str:
     mode = (details.get("HostConfig") or {}).get("NetworkMode") or ""
     if not names:
         return f"network mode {mode}" if mode else "no network"
-    return ", ".join(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def attached_running(details: dict) -> list[str]:
@@ -109,9 +109,9 @@ class NetworkCheck(Check):
 
 
 def _attachment_phrase(api: Any, container: str, network: dict) -> str | None:
-    details, why = find_container(api, container)
+    details, _why = find_container(api, container)
     if details is None:
-        return f"has no container {quote(container)} attached: {why}"
+        return f"has no container {quote(container)} attached (there is no such container)"
     connected = (details.get("NetworkSettings") or {}).get("Networks") or {}
     if network.get("Name") in connected:
         return None

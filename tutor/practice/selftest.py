@@ -106,6 +106,8 @@ def named_references(commands: Sequence[str]) -> set[str]:
         except ValueError:
             continue
         for word in words:
+            if word.startswith("--") and "=" in word:
+                word = word.split("=", 1)[1]  # --tag=hello:1 names hello:1
             if word.startswith("-") or "=" in word:
                 continue
             last = word.rsplit("/", 1)[-1]
