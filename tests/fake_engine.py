@@ -81,6 +81,8 @@ class FakeEngine:
         self.containers_: list[FakeContainer] = []
         self.events_: list[dict] = []
         self.execs: dict[str, dict] = {}
+        self.volumes_: list[dict] = []  # {"Name", "Driver", "Labels", "Mountpoint"}
+        self.networks_: list[dict] = []  # {"Id", "Name", "Driver", "Labels", "Containers"}
         self.calls: list[tuple] = []
         self.unavailable: BaseException | None = None
         self.clock = 1_700_000_000
@@ -357,6 +359,67 @@ class FakeEngine:
         return {"ID": exec_id, "Running": False, "ExitCode": code, "ProcessConfig": {
             "tty": False, "entrypoint": record["cmd"][0], "arguments": record["cmd"][1:],
             "privileged": False}, "ContainerID": record["container"].id, "Pid": 4343}
+
+    # -- volumes and networks (label filters as dockerd: every selector must match) --------
+
+    def add_volume(self, name: str, labels: dict | None = None) -> None:
+        self.volumes_.append({"Name": name, "Driver": "local", "Labels": labels,
+                              "Mountpoint": f"/var/lib/docker/volumes/{name}/_data",
+                              "Scope": "local", "Options": None})
+
+    def add_network(self, name: str, labels: dict | None = None, driver: str = "bridge") -> str:
+        network_id = fake_id("network")
+        self.networks_.append({"Id": network_id, "Name": name, "Driver": driver,
+                               "Labels": labels or {}, "Containers": {}, "Scope": "local"})
+        return network_id
+
+    def volumes(self, filters=None):
+        self._record("volumes", filters)
+        listed = [dict(v) for v in self.volumes_
+                  if _label_filter(v["Labels"], (filters or {}).get("label"))]
+        return {"Volumes": listed or None, "Warnings": None}
+
+    def networks(self, names=None, ids=None, filters=None, greedy=False):
+        self._record("networks", filters)
+        return [dict(n) for n in self.networks_
+                if _label_filter(n["Labels"], (filters or {}).get("label"))]
+
+    def create_volume(self, name=None, driver=None, driver_opts=None, labels=None):
+        self._record("create_volume", name, labels)
+        self.add_volume(name, dict(labels or {}))
+        return {"Name": name}
+
+    def create_network(self, name, driver=None, labels=None, **kwargs):
+        self._record("create_network", name, driver, labels)
+        return {"Id": self.add_network(name, dict(labels or {}), driver or "bridge")}
+
+    def inspect_volume(self, name):
+        self._record("inspect_volume", name)
+        for volume in self.volumes_:
+            if volume["Name"] == name:
+                return dict(volume)
+        raise not_found(f"get {name}: no such volume")
+
+    def inspect_network(self, net_id, verbose=None, scope=None):
+        self._record("inspect_network", net_id)
+        for network in self.networks_:
+            if network["Name"] == net_id or network["Id"].startswith(net_id):
+                return dict(network)
+        raise not_found(f"network {net_id} not found")
+
+    def remove_volume(self, name, force=False):
+        self._record("remove_volume", name, force)
+        found = [v for v in self.volumes_ if v["Name"] == name]
+        if not found:
+            raise not_found(f"get {name}: no such volume")
+        self.volumes_.remove(found[0])
+
+    def remove_network(self, net_id):
+        self._record("remove_network", net_id)
+        found = [n for n in self.networks_ if n["Id"] == net_id or n["Name"] == net_id]
+        if not found:
+            raise not_found(f"network {net_id} not found")
+        self.networks_.remove(found[0])
 
     def events(self, since=None, until=None, filters=None, decode=None):
         self._record("events", since, until, filters)

@@ -105,7 +105,7 @@ def test_every_kind_parses():
                                                           ContainerCheck(name="web"))
     assert set(check_kinds()) == {"all", "any", "image", "container", "file", "exec", "http",
                                   "registry_tag", "archive", "workspace_file", "typed", "events",
-                                  "dockerfile"}
+                                  "dockerfile", "volume", "network", "reach", "logs"}
 
 
 def test_ports_forms():

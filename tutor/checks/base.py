@@ -83,7 +83,8 @@ def combine_failures(results: Iterable[CheckResult]) -> tuple[tuple[str, ...], t
     messages: list[str] = []
     hints: list[str] = []
     for result in results:
-        messages.extend(result.messages)
+        # Two checks about one missing container say the same thing: once is enough.
+        messages.extend(m for m in result.messages if m not in messages)
         hints.extend(h for h in result.hints if h not in hints)
     return tuple(messages), tuple(hints)
 

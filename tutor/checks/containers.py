@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
+import dataclasses
+from dataclasses import dataclass, field
 from typing import Any
 
 from tutor.checks.base import Check, CheckContext, CheckResult, join_phrases, quote, to_int
+from tutor.checks.container_config import ConfigSpec, config_phrases, parse_config_fields
 from tutor.checks.images import env_dict, port_key, subset_phrases
+from tutor.checks.mounts import MountSpec, mount_phrases, mount_words, parse_mounts
 from tutor.checks.queries import (
     container_name,
     find_named,
@@ -23,7 +25,6 @@ from tutor.course.placeholders import has_placeholder, render_value
 from tutor.schema.fields import MISSING
 
 STATES = ("running", "exited", "created", "paused", "restarting")
-MOUNT_TYPES = ("bind", "volume", "tmpfs")
 ANY_IP = ("", "0.0.0.0", "::")
 
 
@@ -32,13 +33,6 @@ class PortSpec:
     container_port: str  # "80/tcp" (may hold placeholders until rendered)
     host_port: int | str  # 8080, or "{{ port }}"
     host_ip: str | None = None  # "127.0.0.1" pins the address
-
-
-@dataclass(frozen=True)
-class MountSpec:
-    destination: str
-    source: str | None = None
-    type: str | None = None
 
 
 def describe_state(state: dict) -> str:
@@ -83,6 +77,8 @@ class ContainerCheck(Check):
     mounts: tuple[MountSpec, ...] | None = None
     env: tuple[tuple[str, str], ...] | None = None
     labels: tuple[tuple[str, str], ...] | None = None
+    # restart policy and count, command and entrypoint (container_config.py)
+    config: ConfigSpec = field(default_factory=ConfigSpec)
     absent: bool = False
 
     def image_refs(self) -> set[str]:
@@ -182,11 +178,13 @@ class _Rendered:
                      str(to_int(render_value(p.host_port, values), f"port for {p.container_port}")),
                      render_value(p.host_ip, values))
             for p in check.ports]
-        self.mounts = None if check.mounts is None else [  # MountSpecs: field by field
-            MountSpec(render_value(m.destination, values), render_value(m.source, values),
-                      render_value(m.type, values)) for m in check.mounts]
+        self.mounts = None if check.mounts is None else [
+            dataclasses.replace(m, destination=render_value(m.destination, values),
+                                source=render_value(m.source, values))
+            for m in check.mounts]
         self.env = render_value(check.env, values)
         self.labels = render_value(check.labels, values)
+        self.config = check.config.rendered(values)
         self._image_id: str | bool | None = False  # False: not looked up yet
         self._api = ctx.api
 
@@ -205,11 +203,12 @@ class _Rendered:
         for port in self.ports or []:
             parts.append(f"publishing {port.container_port} on {_host(port)}")
         for mount in self.mounts or []:
-            parts.append(f"with {_mount_words(mount)}")
+            parts.append(f"with {mount_words(mount)}")
         for key, value in self.env or []:
             parts.append(f"with {key}={value} in its environment")
         for key, value in self.labels or []:
             parts.append(f"with label {key}={value}")
+        parts.extend(self.config.words())
         return "(" + ", ".join(parts) + ")" if parts else "at all"
 
     # -- matching --------------------------------------------------------------------
@@ -269,6 +268,7 @@ class _Rendered:
             phrases.extend(subset_phrases("env", self.env, env_dict(config.get("Env"))))
         if self.labels is not None:
             phrases.extend(subset_phrases("label", self.labels, config.get("Labels") or {}))
+        phrases.extend(config_phrases(self.config, details))
         return phrases
 
 
@@ -302,56 +302,6 @@ def _binding_matches(binding: dict, port: PortSpec) -> bool:
     return port.host_ip is None or (binding.get("HostIp") or "") == port.host_ip
 
 
-def _mount_words(mount: MountSpec) -> str:
-    kind = {"bind": "a bind mount", "volume": "a volume", "tmpfs": "a tmpfs"}.get(
-        mount.type or "", "a mount")
-    source = f" from {mount.source}" if mount.source else ""
-    return f"{kind}{source} at {mount.destination}"
-
-
-def mount_phrases(wanted: list[MountSpec], actual: list[dict], workspace: Path) -> list[str]:
-    phrases = []
-    by_destination = {(m.get("Destination") or "").rstrip("/") or "/": m for m in actual}
-    for mount in wanted:
-        destination = mount.destination.rstrip("/") or "/"
-        found = by_destination.get(destination)
-        if found is None:
-            where = ", ".join(sorted(by_destination)) if by_destination else "nothing"
-            phrases.append(f"has mounts at {where}, none at {mount.destination}; "
-                           f"expected {_mount_words(mount)}"
-                           if by_destination else
-                           f"has no mounts; expected {_mount_words(mount)}")
-            continue
-        kind = found.get("Type") or ""
-        if mount.type and kind != mount.type:
-            phrases.append(f"has a {kind} mount at {mount.destination}; "
-                           f"expected {_mount_words(mount)}")
-            continue
-        if mount.source and not _source_matches(mount.source, found, workspace):
-            actual_source = found.get("Name") if kind == "volume" else found.get("Source")
-            noun = "volume" if kind == "volume" else "directory"
-            phrases.append(f"mounts {noun} {actual_source} at {mount.destination}; "
-                           f"expected {mount.source}")
-    return phrases
-
-
-def _source_matches(source: str, found: dict, workspace: Path) -> bool:
-    if found.get("Type") == "volume":
-        return found.get("Name") == source
-    wanted = Path(source).expanduser()
-    if not wanted.is_absolute():
-        wanted = workspace / wanted
-    actual = found.get("Source") or ""
-    return _resolved(wanted) == _resolved(Path(actual))
-
-
-def _resolved(path: Path) -> str:
-    try:
-        return str(path.resolve())
-    except OSError:
-        return str(path)
-
-
 # -- parsing -----------------------------------------------------------------------------
 
 
@@ -369,9 +319,10 @@ def parse_container(value: Any, pc: ParseContext) -> ContainerCheck | None:
     state = fields.one_of("state", STATES, required=False)
     exit_code = fields.template_int("exit_code", required=False, minimum=0, maximum=255)
     ports = _parse_ports(fields)
-    mounts = _parse_mounts(fields, pc)
+    mounts = parse_mounts(fields)
     env = fields.string_map("env")
     labels = fields.string_map("labels")
+    config = parse_config_fields(fields)
     absent = fields.flag("absent")
     if exit_code is not None and state not in (None, "exited"):
         fields.field_problem("exit_code", f"only an exited container has an exit code; "
@@ -380,7 +331,8 @@ def parse_container(value: Any, pc: ParseContext) -> ContainerCheck | None:
     if len(pc.problems) != before:
         return None
     return ContainerCheck(name=name, image=image, state=state, exit_code=exit_code, ports=ports,
-                          mounts=mounts, env=env, labels=labels, absent=absent)
+                          mounts=mounts, env=env, labels=labels, config=config or ConfigSpec(),
+                          absent=absent)
 
 
 def _parse_ports(fields: Any) -> tuple[PortSpec, ...] | None:
@@ -415,26 +367,3 @@ def _parse_ports(fields: Any) -> tuple[PortSpec, ...] | None:
             continue
         specs.append(PortSpec(port_key(key_text), parsed, host_ip))
     return tuple(specs)
-
-
-def _parse_mounts(fields: Any, pc: ParseContext) -> tuple[MountSpec, ...] | None:
-    if not fields.has("mounts"):
-        fields.raw("mounts")
-        return None
-    specs = []
-    for item, where, line in fields.mappings("mounts"):
-        mount_fields = type(fields)(item, where, fields.problems, line, fields.declared)
-        if not mount_fields.ok:
-            continue
-        destination = mount_fields.template_text("destination")
-        source = mount_fields.template_text("source", required=False)
-        kind = mount_fields.one_of("type", MOUNT_TYPES, required=False)
-        mount_fields.finish()
-        if destination is not None:
-            if not destination.startswith(("/", "{{")):
-                mount_fields.field_problem("destination", "must be an absolute path in the "
-                                                          "container, such as /data")
-                continue
-            specs.append(MountSpec(destination, source, kind))
-    return tuple(specs)
-

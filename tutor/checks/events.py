@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tutor.checks.base import Check, CheckContext, CheckResult, quote
+from tutor.checks.helpers import is_check_event
 from tutor.checks.queries import call
 from tutor.checks.reading import ParseContext
 from tutor.checks.refs import is_image_id, normalize
@@ -69,6 +70,8 @@ class EventsCheck(Check):
                     continue  # the engine's "since" has one-second steps
                 if name is not None and not actor_matches(event_type, event, name):
                     continue
+                if is_check_event(event):
+                    continue  # a check's own probe or helper, not the learner's work
                 happened = event.get("Action") or event.get("status") or ""
                 if happened == action or base_action(happened) == action:
                     if shared and not _during(when, ctx.windows or ()):

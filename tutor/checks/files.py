@@ -23,6 +23,7 @@ from tutor.checks.base import (
     to_int,
 )
 from tutor.checks.containers import describe_state
+from tutor.checks.helpers import remember_exec
 from tutor.checks.queries import call, find_container, translate
 from tutor.checks.reading import ParseContext
 from tutor.checks.refs import familiar, normalize, parse_ref
@@ -206,6 +207,7 @@ class ExecCheck(Check):
                 f"{shown} can only run in a running container")
         try:
             created = call(ctx.api.exec_create, details["Id"], argv, stdout=True, stderr=True)
+            remember_exec(created["Id"])
             raw = call(ctx.api.exec_start, created["Id"], stream=False, demux=False)
             result = call(ctx.api.exec_inspect, created["Id"])
         except Missing:

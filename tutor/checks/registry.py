@@ -14,13 +14,17 @@ from typing import Any
 from tutor.checks.base import MAX_WAIT_SECONDS, Check
 from tutor.checks.combinators import parse_all, parse_any
 from tutor.checks.containers import parse_container
+from tutor.checks.docker_networks import parse_network
 from tutor.checks.dockerfile import parse_dockerfile
 from tutor.checks.events import parse_events
 from tutor.checks.files import parse_archive, parse_exec, parse_file, parse_workspace_file
 from tutor.checks.images import parse_image
+from tutor.checks.logs import parse_logs
 from tutor.checks.network import parse_http, parse_registry_tag
+from tutor.checks.reach import parse_reach
 from tutor.checks.reading import ParseContext, is_number_text
 from tutor.checks.typed import parse_typed
+from tutor.checks.volumes import parse_volume
 from tutor.course.placeholders import has_placeholder
 from tutor.schema.fields import describe_type
 from tutor.schema.location import LessonProblem, Where
@@ -43,6 +47,10 @@ CHECK_KINDS: dict[str, KindParser] = {
     "typed": parse_typed,
     "events": parse_events,
     "dockerfile": parse_dockerfile,
+    "volume": parse_volume,
+    "network": parse_network,
+    "reach": parse_reach,
+    "logs": parse_logs,
 }
 
 COMMON_FIELDS = ("wait", "hint")

@@ -7,9 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-VAR_FORMS = ("free_name", "free_port", "free_image", "value", "engine_fact")
+VAR_FORMS = ("free_name", "free_port", "free_image", "free_volume", "free_network", "value",
+             "engine_fact")
 ENGINE_FACTS = ("kernel", "os", "architecture", "version")
-SETUP_FORMS = ("pull", "container", "image", "file")
+SETUP_FORMS = ("pull", "container", "image", "volume", "network", "file")
 CONTAINER_STATES = ("running", "exited", "created")
 # Every text may use {{ workspace }}: the lesson's directory, an absolute path.
 BUILTIN_WORKSPACE = "workspace"

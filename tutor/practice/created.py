@@ -55,10 +55,11 @@ class CreatedTracker:
         self.remember(found)
 
     def remember(self, items: list[dict[str, str]]) -> None:
-        known = {(i.get("kind"), i.get("id") or i.get("ref")) for i in self.items}
+        known = {_key(i) for i in self.items}
         for item in items:
-            if (item["kind"], item.get("id") or item.get("ref")) not in known:
+            if _key(item) not in known:
                 self.items.append(item)
+                known.add(_key(item))
 
     def made_container(self, container_id: str) -> bool:
         """True for a container the learner's own commands made in this lesson."""
@@ -110,3 +111,10 @@ class CreatedTracker:
             removed.append(describe_created(item))
         self.items[:] = [i for i in self.items if i not in ordered]
         return removed
+
+
+def _key(item: dict[str, str]) -> tuple[str | None, str | None]:
+    """Containers by ID; image names by name: two names of one image are two records."""
+    if item.get("kind") == "image":
+        return ("image", item.get("ref"))
+    return (item.get("kind"), item.get("id") or item.get("ref"))

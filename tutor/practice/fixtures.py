@@ -28,6 +28,10 @@ FIXTURE_IMAGE_LABEL = "org.docker-tutor.fixture-image"
 FIXTURE_TAG_LABEL = "org.docker-tutor.fixture-tag"
 
 
+# How the engine refuses to remove a volume (409) or network (403) a container still uses.
+IN_USE_STATUSES = (403, 409)
+
+
 class SetupFailed(Exception):
     """A step's setup could not be done; the message says what and why."""
 
@@ -101,6 +105,12 @@ def apply_setup(
             if "error" in event:
                 raise SetupFailed(f"could not build {tag}: {event['error'].strip()}")
         values[spec["as"]] = tag
+    elif action.form == "volume":
+        values[spec["as"]] = _create_volume(api, spec, labels)
+    elif action.form == "network":
+        name = unique_name(spec["as"])
+        api.create_network(name, driver="bridge", labels=labels)
+        values[spec["as"]] = name
     elif action.form == "file":
         try:
             write_file(workspace, spec["path"], spec["content"])
@@ -114,14 +124,28 @@ def _create_container(api: docker.APIClient, spec: dict, values: dict[str, str],
     ensure_image(api, spec["image"])
     name = unique_name(spec["as"])
     ports = {str(k): int(v) for k, v in (spec.get("ports") or {}).items()}
-    host_config = api.create_host_config(port_bindings=ports) if ports else None
+    volumes = list(spec.get("volumes") or ())
+    restart = spec.get("restart")
+    network = spec.get("network")
+    host_options: dict = {}
+    if ports:
+        host_options["port_bindings"] = ports
+    if volumes:
+        host_options["binds"] = volumes  # "SOURCE:DEST[:ro]", as after docker run -v
+    if restart:
+        policy, _, retries = str(restart).partition(":")
+        host_options["restart_policy"] = {"Name": policy,
+                                          "MaximumRetryCount": int(retries or 0)}
+    if network:
+        host_options["network_mode"] = network
+    host_config = api.create_host_config(**host_options) if host_options else None
     container = api.create_container(
         spec["image"],
         command=spec.get("command"),
         name=name,
         labels=labels,
         environment=spec.get("env"),
-        ports=list(ports) or None,
+        ports=[_exposed(key) for key in ports] or None,
         host_config=host_config,
         detach=True,
     )
@@ -134,6 +158,31 @@ def _create_container(api: docker.APIClient, spec: dict, values: dict[str, str],
         api.start(container["Id"])
     if state == "exited":
         api.stop(container["Id"], timeout=1)
+
+
+def _exposed(key: str) -> tuple[int, str]:
+    """``"80/tcp"`` as the SDK wants an exposed port: ``(80, "tcp")``. (Given the text, it
+    appends its own ``/tcp``, and the engine then publishes nothing for an image that does
+    not EXPOSE the port itself.)"""
+    number, _, protocol = key.partition("/")
+    return int(number), protocol or "tcp"
+
+
+def _create_volume(api: docker.APIClient, spec: dict, labels: dict[str, str]) -> str:
+    """A labelled volume; ``files`` are written into it through a helper container that
+    is created (never started) with the volume mounted, and removed right after."""
+    name = unique_name(spec["as"])
+    api.create_volume(name, labels=labels)
+    files = spec.get("files") or {}
+    if files:
+        from tutor.checks.helpers import volume_helper
+
+        with volume_helper(api, name, read_only=False) as helper:
+            if helper is None:
+                raise SetupFailed(f"could not write files into volume {name}: the engine has "
+                                  "no image to mount it with")
+            api.put_archive(helper, "/volume", _tar_of(files))
+    return name
 
 
 def cleanup(api: docker.APIClient, label_value: str | None = None,
@@ -160,6 +209,37 @@ def cleanup(api: docker.APIClient, label_value: str | None = None,
                 removed.append("image " + tag)
             except docker.errors.NotFound:
                 pass
+    # After the containers: a volume or network in use cannot be removed.
+    removed += _remove_volumes_and_networks(api, [selector, *owned])
+    return removed
+
+
+def _remove_volumes_and_networks(api: docker.APIClient, selector: list[str],
+                                 keep: Callable[[dict], bool] = lambda labels: False) -> list[str]:
+    """Remove the volumes and networks whose labels match every entry of ``selector``
+    (except those ``keep`` says to keep); returns what was removed.
+
+    One that a container of the learner's still uses is left (the engine refuses, and the
+    learner's container is not ours to remove); it stays labelled for a later cleanup."""
+    import docker.errors
+
+    removed: list[str] = []
+    volumes = (api.volumes(filters={"label": selector}) or {}).get("Volumes") or []
+    networks = api.networks(filters={"label": selector}) or []
+    doomed = [("volume", v["Name"], v["Name"], v) for v in volumes] + [
+        ("network", n["Name"], n["Id"], n) for n in networks]
+    for kind, name, ident, found in doomed:
+        if keep(found.get("Labels") or {}):
+            continue
+        remove = api.remove_volume if kind == "volume" else api.remove_network
+        try:
+            remove(ident)
+            removed.append(f"{kind} {name}")
+        except docker.errors.NotFound:
+            pass
+        except docker.errors.APIError as error:
+            if error.status_code not in IN_USE_STATUSES:
+                raise
     return removed
 
 
@@ -209,4 +289,10 @@ def leftover_fixtures(api: docker.APIClient, learner: str,
                 removed.append("image " + tag)
             except docker.errors.NotFound:
                 pass
+
+    def alive(labels: dict) -> bool:
+        session = labels.get(SESSION_LABEL)
+        return session is None or is_alive(session)
+
+    removed += _remove_volumes_and_networks(api, [FIXTURE_LABEL, mine], keep=alive)
     return removed

@@ -25,16 +25,24 @@ class Snapshot:
     containers: frozenset[str]  # ids
     names: dict  # id -> name
     image_tags: frozenset[str]
+    # Names; only asked for when ``snapshot(..., volumes_and_networks=True)``.
+    volumes: frozenset[str] = frozenset()
+    networks: frozenset[str] = frozenset()
 
 
-def snapshot(api: docker.APIClient) -> Snapshot:
+def snapshot(api: docker.APIClient, volumes_and_networks: bool = False) -> Snapshot:
     containers = api.containers(all=True)
     tags = frozenset(tag for image in api.images() for tag in image.get("RepoTags") or ()
                      if tag != "<none>:<none>")
+    volumes: frozenset[str] = frozenset()
+    networks: frozenset[str] = frozenset()
+    if volumes_and_networks:
+        volumes = frozenset(v["Name"] for v in (api.volumes() or {}).get("Volumes") or ())
+        networks = frozenset(n["Name"] for n in api.networks() or ())
     return Snapshot(
         frozenset(c["Id"] for c in containers),
         {c["Id"]: (c.get("Names") or ["/" + c["Id"][:12]])[0].lstrip("/") for c in containers},
-        tags,
+        tags, volumes, networks,
     )
 
 

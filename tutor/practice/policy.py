@@ -39,6 +39,13 @@ def confirmation_question(api: docker.APIClient, destruction: Destruction,
             elif destruction.kind == "images":
                 image = api.inspect_image(target)
                 tutors = _tutors_image(image, target, session, created)
+            elif destruction.kind in ("volumes", "networks"):
+                # This session's fixtures only: the learner's own volumes and networks
+                # carry no label, so the tutor cannot tell them from older ones.
+                inspect = api.inspect_volume if destruction.kind == "volumes" else (
+                    api.inspect_network)
+                labels = inspect(target).get("Labels") or {}
+                tutors = FIXTURE_LABEL in labels and labels.get(SESSION_LABEL) == session
             else:
                 tutors = False
         except docker.errors.NotFound:  # missing: docker will say so itself

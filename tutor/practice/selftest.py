@@ -13,7 +13,7 @@ import dataclasses
 import io
 import secrets
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,7 +25,7 @@ from tutor.practice.inventory import Snapshot, snapshot
 from tutor.practice.pipeline import TypedCommand, with_label
 from tutor.practice.scripted import run_detached
 from tutor.practice.session import PracticeSession
-from tutor.practice.untouched import changes, engine_state
+from tutor.practice.untouched import changes, engine_state, mentioned_parts
 from tutor.status import ExitStatus
 from tutor.steps.command import CommandStep
 
@@ -65,12 +65,34 @@ def roll_back(api: docker.APIClient, before: Snapshot, commands: Sequence[str],
             except docker.errors.NotFound:  # a --rm container that just went
                 pass
     named = named_references(commands)
-    for tag in sorted(snapshot(api).image_tags - before.image_tags):
+    now = snapshot(api, volumes_and_networks=True)
+    for tag in sorted(now.image_tags - before.image_tags):
         if tag in named:
             try:
                 api.remove_image(tag, force=True)
             except Exception:  # already gone with another tag of the same image
                 pass
+    # Volumes and networks carry no label of ours (`volume create`, `run -v NAME:/data`):
+    # new ones that the commands name are theirs.
+    words = mentioned_parts(commands)
+    for volume in sorted(now.volumes - before.volumes):
+        if volume in words:
+            _remove_quietly(api.remove_volume, volume)
+    for network in sorted(now.networks - before.networks):
+        if network in words:
+            _remove_quietly(api.remove_network, network)
+
+
+def _remove_quietly(remove, name: str) -> None:
+    """Remove a volume or network; one still in use (by a step's fixture, removed when the
+    step is left) goes at the lesson's end, when this runs again."""
+    import docker.errors
+
+    try:
+        remove(name)
+    except docker.errors.APIError:
+        pass
+
 
 
 def named_references(commands: Sequence[str]) -> set[str]:
@@ -84,6 +106,8 @@ def named_references(commands: Sequence[str]) -> set[str]:
         except ValueError:
             continue
         for word in words:
+            if word.startswith("--") and "=" in word:
+                word = word.split("=", 1)[1]  # --tag=hello:1 names hello:1
             if word.startswith("-") or "=" in word:
                 continue
             last = word.rsplit("/", 1)[-1]
@@ -148,7 +172,7 @@ def selftest_step(practice: PracticeSession, lesson: Lesson, step: CommandStep,
         if practice.state is None or not practice.state.ready:
             report.failures.append("setup failed")
             return None
-        return values, snapshot(api)
+        return values, snapshot(api, volumes_and_networks=True)
 
     def attempt(actions) -> tuple[CheckResult, str, dict[str, str]] | None:
         prepared = fresh_setup()
@@ -209,17 +233,26 @@ def selftest_step(practice: PracticeSession, lesson: Lesson, step: CommandStep,
     return solution_values
 
 
-def leftovers(api: docker.APIClient, before: Snapshot) -> list[str]:
-    """Fixtures created during this run that are still there."""
+def leftovers(api: docker.APIClient, before: Snapshot,
+              owner: Mapping[str, str] | None = None) -> list[str]:
+    """Fixtures created during this run that are still there: this run's own (``owner``'s
+    labels), as another learner's fixtures on a shared engine come and go as they please."""
     from tutor.practice.fixtures import FIXTURE_IMAGE_LABEL, FIXTURE_LABEL
 
+    owned = [f"{key}={value}" for key, value in (owner or {}).items()]
     found = [f"container {c['Names'][0].lstrip('/')}"
-             for c in api.containers(all=True, filters={"label": FIXTURE_LABEL})
+             for c in api.containers(all=True, filters={"label": [FIXTURE_LABEL, *owned]})
              if c["Id"] not in before.containers]
     found += [f"image {tag}"
-              for image in api.images(filters={"label": FIXTURE_IMAGE_LABEL})
+              for image in api.images(filters={"label": [FIXTURE_IMAGE_LABEL, *owned]})
               for tag in image.get("RepoTags") or ()
               if tag not in before.image_tags and tag != "<none>:<none>"]
+    volumes = api.volumes(filters={"label": [FIXTURE_LABEL, *owned]}) or {}
+    found += [f"volume {volume['Name']}" for volume in volumes.get("Volumes") or ()
+              if volume["Name"] not in before.volumes]
+    found += [f"network {network['Name']}"
+              for network in api.networks(filters={"label": [FIXTURE_LABEL, *owned]}) or ()
+              if network["Name"] not in before.networks]
     return found
 
 
@@ -261,7 +294,7 @@ def run_selftest(env: Environment, lesson_ids: Sequence[str]) -> ExitStatus:
                 print_problem(console, status.problem, indent=2)
             return ExitStatus.ENGINE_UNAVAILABLE
         api = practice.engine.api
-        run_start = snapshot(api)
+        run_start = snapshot(api, volumes_and_networks=True)
         existed = engine_state(api)
         reports: list[StepReport] = []
         for lesson in lessons:
@@ -269,7 +302,7 @@ def run_selftest(env: Environment, lesson_ids: Sequence[str]) -> ExitStatus:
             if not steps:
                 continue
             practice.begin_lesson(lesson, LessonRecord())
-            lesson_start = snapshot(api)
+            lesson_start = snapshot(api, volumes_and_networks=True)
             lesson_commands: list[str] = []
             for step in steps:
                 report = StepReport(lesson.id, step.id)
@@ -287,7 +320,7 @@ def run_selftest(env: Environment, lesson_ids: Sequence[str]) -> ExitStatus:
                 for failure in report.failures:
                     console.print(Text(f"    {failure}", style="tutor.feedback"))
             roll_back(api, lesson_start, lesson_commands, run_label)
-        remaining = leftovers(api, run_start)
+        remaining = leftovers(api, run_start, practice.owner)
         if remaining:
             console.print(Text("✘ labelled resources left behind: " + ", ".join(remaining),
                                style="tutor.error"))

@@ -5,11 +5,14 @@ starts, the guard notes every image tag with its image ID and every container wi
 its name and whether it runs; at the end it compares what the played commands
 acted on (the targets of build, tag, pull, rmi, rm, stop, ...) and reports every
 difference: a tag moved or removed, a container stopped, started or removed.
-What no played command acted on is someone else's business on a shared engine.
+Volumes and networks that existed are checked too: one a command named must still be
+there. What no played command acted on is someone else's business on a shared engine.
 """
 
 from __future__ import annotations
 
+import re
+import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +25,8 @@ from tutor.dockercli.naming import named_image_refs, with_tag
 class EngineState:
     tags: dict[str, str]  # tag -> image id
     containers: dict[str, tuple[str, bool]]  # id -> (name, running)
+    volumes: frozenset[str] = frozenset()
+    networks: frozenset[str] = frozenset()
 
 
 def engine_state(api: Any) -> EngineState:
@@ -29,7 +34,9 @@ def engine_state(api: Any) -> EngineState:
             if tag != "<none>:<none>"}
     containers = {c["Id"]: ((c.get("Names") or ["/?"])[0].lstrip("/"), c.get("State") == "running")
                   for c in api.containers(all=True)}
-    return EngineState(tags, containers)
+    volumes = frozenset(v["Name"] for v in (api.volumes() or {}).get("Volumes") or ())
+    networks = frozenset(n["Name"] for n in api.networks() or ())
+    return EngineState(tags, containers, volumes, networks)
 
 
 # Container commands whose arguments are the containers they act on.
@@ -64,6 +71,7 @@ def acted_on(commands: Iterable[str]) -> set[str]:
 
 def changes(before: EngineState, after: EngineState, commands: Iterable[str]) -> list[str]:
     """What the commands changed of what existed before, in words (empty: nothing)."""
+    commands = list(commands)
     words = acted_on(commands)
     found: list[str] = []
     for tag, image_id in sorted(before.tags.items()):
@@ -82,4 +90,24 @@ def changes(before: EngineState, after: EngineState, commands: Iterable[str]) ->
             found.append(f"container {name} was removed")
         elif current[1] != running:
             found.append(f"container {name} was {'started' if current[1] else 'stopped'}")
+    parts = mentioned_parts(commands)
+    found += [f"volume {name} was removed" for name in sorted(before.volumes - after.volumes)
+              if name in parts]
+    found += [f"network {name} was removed" for name in sorted(before.networks - after.networks)
+              if name in parts]
     return found
+
+
+def mentioned_parts(commands: Iterable[str]) -> set[str]:
+    """Every word of the commands and its parts between ``:``, ``=`` and ``,``: the names
+    in ``-v notes:/data`` and ``--mount type=volume,source=notes,target=/data``."""
+    parts: set[str] = set()
+    for command in commands:
+        try:
+            words = shlex.split(command)
+        except ValueError:
+            continue
+        for word in words:
+            parts.add(word)
+            parts.update(part for part in re.split(r"[:=,]", word) if part)
+    return parts

@@ -75,6 +75,11 @@ def taken_by_others(api: docker.APIClient, form: str, value: str, learner: str,
         made = any(item.get("kind") == "image" and item.get("ref") == value
                    and not item.get("replaced") for item in created or ())
         return not made and image_exists(api, value)
+    if form in ("free_volume", "free_network"):
+        # Volumes and networks carry no learner label (`docker volume create` and the volume
+        # a `run -v NAME:/data` makes are unlabelled), so one that exists now is most likely
+        # the one the learner made in an earlier step: the name is kept.
+        return False
     if form == "free_port" and value.isdigit():
         publishing = [c for c in api.containers(filters={"publish": value})
                       if any(str(port.get("PublicPort")) == value for port in c.get("Ports") or ())]

@@ -1,5 +1,5 @@
 """Choose the values of a step's ``vars`` so the task never clashes with the learner's own
-containers or ports."""
+containers, ports, images, volumes or networks."""
 
 from __future__ import annotations
 
@@ -85,9 +85,21 @@ def image_exists(api: docker.APIClient, ref: str) -> bool:
     return ref in (image.get("RepoTags") or ())
 
 
+def volume_names(api: docker.APIClient) -> set[str]:
+    return {volume["Name"] for volume in (api.volumes() or {}).get("Volumes") or ()}
+
+
+def network_names(api: docker.APIClient) -> set[str]:
+    return {network["Name"] for network in api.networks() or ()}
+
+
 def choose_values(api: docker.APIClient, specs: Iterable[VarSpec]) -> dict[str, str]:
     specs = list(specs)
     values: dict[str, str] = {}
+    # Volumes and networks have names of their own, apart from containers': listed once,
+    # and only when a var needs them.
+    taken: dict[str, set[str]] = {}
+    listers = {"free_volume": volume_names, "free_network": network_names}
     # One listing serves both names and ports: verdicts should cost few engine calls.
     needs_listing = any(s.form in ("free_name", "free_port") for s in specs)
     listed = api.containers(all=True) if needs_listing else []
@@ -101,6 +113,10 @@ def choose_values(api: docker.APIClient, specs: Iterable[VarSpec]) -> dict[str, 
             port = first_free_port(int(spec.default), ports)
             values[spec.name] = str(port)
             ports.add(port)
+        elif spec.form in listers:
+            names_of_kind = taken.setdefault(spec.form, listers[spec.form](api))
+            values[spec.name] = first_free_name(spec.default, names_of_kind)
+            names_of_kind.add(values[spec.name])
         elif spec.form == "free_image":
             values[spec.name] = first_free_image(api, spec.default)
         elif spec.form == "engine_fact":

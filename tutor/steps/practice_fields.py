@@ -3,9 +3,11 @@ selftest plays (solution, alternatives, wrong). See docs/checks.md."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
+from tutor.checks.container_config import restart_policy_problem
 from tutor.checks.refs import is_image_id, reference_problem
 from tutor.course.practice_spec import (
     CONTAINER_STATES,
@@ -19,6 +21,9 @@ from tutor.course.practice_spec import (
 )
 from tutor.schema.fields import MISSING, Fields, describe_type
 from tutor.schema.location import Where
+
+# What docker accepts as a volume name (networks and containers take the same).
+_OBJECT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]+")
 
 
 def _plain(value: Any) -> Any:
@@ -60,6 +65,9 @@ def parse_vars(fields: Fields) -> tuple[VarSpec, ...]:
             var_fields.field_problem(form, f"must be one of {', '.join(ENGINE_FACTS)}")
         elif form != "free_port" and not isinstance(raw, str):
             var_fields.field_problem(form, f"must be text, found {describe_type(raw)}")
+        elif form in ("free_volume", "free_network") and not _OBJECT_NAME.fullmatch(raw):
+            var_fields.field_problem(form, f"'{raw}' must be a name such as notes: a letter or "
+                                           "digit, then letters, digits, _ . or -")
         elif form == "free_image" and not _tagged_reference(raw):
             var_fields.field_problem(form, f"'{raw}' must be an image name with a tag, such "
                                            "as hello:1 (a number needs quotes: \"hello:1\")")
@@ -98,8 +106,11 @@ def parse_setup(fields: Fields) -> tuple[SetupAction, ...]:
 
 SETUP_FIELDS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # form: (required fields, optional fields)
-    "container": (("as", "image"), ("command", "state", "ports", "env", "files")),
+    "container": (("as", "image"), ("command", "state", "ports", "env", "files", "volumes",
+                                    "network", "restart")),
     "image": (("as", "tag", "dockerfile"), ()),
+    "volume": (("as",), ("files",)),
+    "network": (("as",), ()),
     "file": (("path", "content"), ()),
 }
 
@@ -121,6 +132,15 @@ def _check_setup_mapping(entry: Fields, form: str, spec: Any) -> None:
             sub.field_problem(name, f"must be one of {', '.join(CONTAINER_STATES)}")
         elif name in ("ports", "env", "files") and not isinstance(value, dict):
             sub.field_problem(name, f"must be a mapping, found {describe_type(value)}")
+        elif name == "volumes" and not (isinstance(value, list) and value and all(
+                isinstance(v, str) and ":" in v for v in value)):
+            sub.field_problem(name, "must be a list of SOURCE:DESTINATION[:ro] such as "
+                                    "\"{{ data }}:/data\" (as after docker run -v)")
+        elif name == "network" and not isinstance(value, str):
+            sub.field_problem(name, f"must be a network name, found {describe_type(value)}")
+        elif name == "restart" and (not isinstance(value, str)
+                                    or restart_policy_problem(value)):
+            sub.field_problem(name, restart_policy_problem(str(value)) or "must be text")
     sub.finish()
 
 
