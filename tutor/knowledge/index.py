@@ -42,6 +42,10 @@ RELATIVE_TO_BEST = 0.25
 # ...and another block of a step already quoted joins it when it scores this share.
 MERGE_SHARE = 0.6
 CLOSEST_LESSONS = 3
+# Lessons are named as close only when a passage speaks to this share of the question:
+# "who won the world cup" shares one word ("world", from a hello-world example) and
+# would send the learner to a lesson that cannot help.
+CLOSEST_MIN_COVERAGE = 0.3
 # How many of the best passages are ranked in order (the rest are never looked at).
 ORDER_HEAD = 500
 # A term in more than this share of the passages says little ("docker").
@@ -150,6 +154,8 @@ class KnowledgeIndex:
         return replace(first, text=text, score=round(score, 4))
 
     def _closest_lessons(self, scored: Scores, order: Any) -> tuple[LessonMatch, ...]:
+        if max(scored.coverage.values(), default=0.0) < CLOSEST_MIN_COVERAGE:
+            return ()
         best: dict[str, float] = {}
         for position in order[:500]:
             index = int(position)
