@@ -7,15 +7,17 @@ lessons still load. ``docker-tutor lint`` prints the same problems and fails.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
-from tutor.course.lesson import Course, Lesson, Step
+from tutor.course.lesson import Course, Lesson, Step, Topic
 from tutor.course.placeholders import template_names
 from tutor.course.practice_spec import BUILTIN_WORKSPACE, var_names
 from tutor.dockercli import DockerCliError, parse, split_command
 from tutor.dockercli.naming import named_image_refs
-from tutor.schema.fields import Fields
+from tutor.lessonfile.quizlint import check_quiz_fields
+from tutor.lessonfile.recap import parse_recap
+from tutor.schema.fields import MISSING, Fields
 from tutor.schema.location import LessonProblem, Where
 from tutor.schema.yamldoc import LineList, YamlError, parse_yaml
 from tutor.steps import STEP_TYPES
@@ -60,9 +62,11 @@ def _check_id(fields: Fields, name: str, value: str | None) -> None:
 
 
 def load_lesson(path: Path, problems: list[LessonProblem],
-                warnings: list[LessonProblem] | None = None) -> Lesson | None:
+                warnings: list[LessonProblem] | None = None,
+                topics: Collection[str] | None = None) -> Lesson | None:
     """Parse one lesson file; returns None (and records why) when it is invalid. Things
-    that are allowed but unwise go to ``warnings`` (when given)."""
+    that are allowed but unwise go to ``warnings`` (when given). ``topics``: the quiz
+    topics the course declares (None: any)."""
     before = len(problems)
     data = _read(path, problems)
     if data is None:
@@ -84,8 +88,9 @@ def load_lesson(path: Path, problems: list[LessonProblem],
     raw_requires = fields.mapping.get("requires")
     requires_lines = tuple(raw_requires.item_lines) if isinstance(raw_requires, LineList) else ()
     needs_engine = fields.boolean("needs_engine", default=False)
+    recap = parse_recap(fields)
     variables = parse_vars(fields)
-    steps = _parse_steps(fields, var_names(variables))
+    steps = _parse_steps(fields, var_names(variables), topics)
     fields.finish()
     if len(problems) != before or lesson_id is None or title is None or summary is None:
         return None
@@ -99,12 +104,14 @@ def load_lesson(path: Path, problems: list[LessonProblem],
         requires=requires,
         requires_lines=requires_lines,
         needs_engine=needs_engine,
+        recap=recap,
         source=path,
         variables=variables,
     )
 
 
-def _parse_steps(fields: Fields, lesson_vars: set[str]) -> list[Step]:
+def _parse_steps(fields: Fields, lesson_vars: set[str],
+                 topics: Collection[str] | None = None) -> list[Step]:
     parsers = STEP_TYPES
     located = fields.mappings("steps")
     if fields.has("steps") and not located:
@@ -140,6 +147,7 @@ def _parse_steps(fields: Fields, lesson_vars: set[str]) -> list[Step]:
         step_fields.finish()
         if step is not None:
             _check_placeholders(step_fields, step, lesson_vars)
+            check_quiz_fields(step_fields, step, lesson_vars, topics)
             steps.append(step)
     return steps
 
@@ -164,19 +172,23 @@ def load_course(lessons_dir: Path) -> Course:
     data = _read(course_path, problems)
     title = "Docker course"
     lesson_ids: tuple[str, ...] = ()
+    topics: tuple[Topic, ...] = ()
     if data is not None:
         fields = Fields(data, Where(course_path), problems)
         if fields.ok:
             title = fields.text("title") or title
             lesson_ids = fields.text_list("lessons", min_items=1)
+            topics = _parse_topics(fields)
             fields.finish()
+    known_topics = [topic.id for topic in topics] if topics else None
     lessons: list[Lesson] = []
     repeated = sorted({i for i in lesson_ids if lesson_ids.count(i) > 1})
     if repeated:
         problems.append(LessonProblem(Where(course_path, field="lessons"),
                                       f"lists {', '.join(repeated)} more than once"))
     for lesson_id in dict.fromkeys(lesson_ids):  # keep order, drop repeats
-        lesson = load_lesson(lessons_dir / f"{lesson_id}.yaml", problems, warnings)
+        lesson = load_lesson(lessons_dir / f"{lesson_id}.yaml", problems, warnings,
+                             known_topics)
         if lesson is not None:
             lessons.append(lesson)
     listed = set(lesson_ids)
@@ -200,7 +212,38 @@ def load_course(lessons_dir: Path) -> Course:
                     )
                 )
     return Course(title=title, lessons=tuple(lessons), problems=tuple(problems),
-                  warnings=tuple(warnings))
+                  warnings=tuple(warnings), topics=topics)
+
+
+def _parse_topics(fields: Fields) -> tuple[Topic, ...]:
+    """course.yaml's ``topics:``: quiz topic ids and their titles, in order. When given,
+    a lesson's questions may only name these topics."""
+    value = fields.raw("topics")
+    if not isinstance(value, dict):
+        if value is not MISSING:
+            fields.field_problem("topics", "must be a mapping of topic ids to titles, such as "
+                                           "{images: Images and tags}")
+        return ()
+    found = []
+    for topic_id, title in value.items():
+        where = fields.where.at_field("topics").at_field(str(topic_id))
+        line = value.line_of(topic_id) if hasattr(value, "line_of") else None
+        if not isinstance(topic_id, str) or not ID_PATTERN.match(topic_id):
+            fields.problem(f"'{topic_id}' must be lowercase letters, digits and dashes",
+                           line, where)
+        elif not isinstance(title, str) or not title.strip():
+            fields.problem("needs a title (text)", line, where)
+        else:
+            found.append(Topic(topic_id, title.strip()))
+    return tuple(found)
+
+
+def course_topics(lessons_dir: Path) -> list[str] | None:
+    """The topic ids a folder's course.yaml declares (None: it declares none), for lint
+    of a single lesson file."""
+    data = _read(lessons_dir / COURSE_FILE, [])
+    topics = data.get("topics") if isinstance(data, dict) else None
+    return [str(key) for key in topics] if isinstance(topics, dict) and topics else None
 
 
 def lint(paths: Iterable[Path]) -> list[LessonProblem]:
@@ -224,7 +267,7 @@ def lint(paths: Iterable[Path]) -> list[LessonProblem]:
             problems.extend(course.problems)
             warnings.extend(course.warnings)
         else:
-            load_lesson(path, problems, warnings)
+            load_lesson(path, problems, warnings, course_topics(path.parent))
     return problems + warnings
 
 
