@@ -78,7 +78,7 @@ def test_a_round_asks_judges_and_sums_up(quiz, progress_path):
     if "runtimes" in second.question.key:
         assert "Running containers │   0/1" in out
     assert "Review next: " in out and "/quiz " in out
-    assert "Next review: in a minute (2 questions)." in out  # 1 minute and 10 minutes
+    assert "Next review: in a minute (2 questions within the hour)." in out  # 1 and 10 min
     assert quiz.conv.activity is None
     ratings = {key.split("/")[1]: value for key, value in reviews(quiz).items()}
     assert ratings == {first.question.step.id: [GOOD], second.question.step.id: [AGAIN]}
@@ -308,3 +308,18 @@ def test_an_unknown_topic_is_named_with_the_closest(quiz):
     assert "No quiz questions on 'kernal' (did you mean 'kernel'?)." in out
     assert "Topics: kernel, registries, running" in out
     assert quiz.conv.activity is None
+
+
+def test_quiz_topics_and_recap_lessons_complete_at_the_prompt(quiz):
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    from tutor.repl.completer import TutorCompleter
+
+    def complete(text: str) -> list[str]:
+        return [c.text for c in TutorCompleter(quiz.conv).get_completions(
+            Document(text), CompleteEvent())]
+
+    assert complete("/quiz r") == ["registries", "running"]
+    assert complete("/quiz ba") == ["basics"]  # a lesson id selects its questions too
+    assert complete("/recap pr") == ["practice"]

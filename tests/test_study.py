@@ -351,3 +351,38 @@ def test_durations(seconds, text):
 
 def test_bars():
     assert bar(0) == "░" * 10 and bar(1) == "█" * 10 and bar(0.34) == "███░░░░░░░"
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 120])
+def test_the_report_fits_narrow_windows_without_cutting_numbers(width):
+    from conftest import make_console
+
+    shipped = load_course(SHIPPED_LESSONS)
+    clock = FakeClock()
+    progress = Progress()
+    for question in collect_questions(shipped)[:5]:
+        record_answer(progress.quiz.question(question.key), GOOD, clock())
+    progress.lesson(shipped.lessons[0].id).seconds = 4000
+    console = make_console()
+    console.width = width
+    from tutor.study.view import show_report
+
+    show_report(console, build_report(shipped, progress, clock()), clock())
+    lines = console.file.getvalue().splitlines()
+    assert all(len(line.rstrip()) <= width for line in lines)
+    assert not any("…" in line for line in lines)
+    for lesson in shipped.lessons:
+        assert any(f"0/{len(lesson.steps)}" in line for line in lines), lesson.id
+    assert any("1h06" in line or "1 h 06 min" in line for line in lines)
+
+
+def test_the_tutor_names_the_profile_and_keeps_its_progress_apart(tmp_path, lessons):
+    from replkit import CTRL_D, line, run_keys
+
+    data = tmp_path / "data"
+    run = run_keys(data, [line("/start basics"), CTRL_D], lessons,
+                   argv=("--no-banner", "--profile", "ana"))
+    assert "Profile: ana" in run.text
+    assert json.loads((data / "profiles" / "ana" / "progress.json").read_text())[
+        "current"]["lesson"] == "basics"
+    assert not (data / "progress.json").exists()

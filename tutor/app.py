@@ -75,6 +75,11 @@ def open_course(env: Environment, banner: bool) -> Conversation | ExitStatus:
                          f"`docker-tutor lint {lessons}` checks the folder\n")
         return ExitStatus.ERROR
     show_banner(env.console, env, banner, __version__)
+    if env.profile:
+        from tutor.render import blocks as show
+
+        show.say(env.console, f"Profile: {env.profile} (this learner's own progress)",
+                 "tutor.muted")
     conversation = build_conversation(env, make_practice)
     if not conversation.course.lessons:
         env.stderr.write("docker-tutor: no lesson could be loaded (see the problems above)\n")

@@ -203,6 +203,8 @@ class QuizRound:
     def _start_challenge(self, asked: present.Asked) -> bool:
         """Set the challenge up; False (said in one line) when it cannot run here."""
         why = self.challenges.unavailable()
+        if not why:
+            show.muted(self.host.console, "Setting up the challenge…")
         values = None if why else self.challenges.enter(self._challenge_step(asked))
         if values is None:
             show.say(self.host.console, "Skipped a practical challenge: it needs the Docker "

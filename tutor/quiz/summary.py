@@ -104,6 +104,11 @@ def when(moment: datetime, now: datetime) -> str:
     return f"in {days} days ({moment.astimezone():%d %b})"
 
 
+def next_review(moment: datetime, count: int, now: datetime) -> str:
+    then = "1 question" if count == 1 else f"{count} questions within the hour"
+    return f"Next review: {when(moment, now)} ({then})."
+
+
 def show_summary(console: Console, summary: RoundSummary, course: Course) -> None:
     console.print()
     if not summary.asked:
@@ -139,5 +144,4 @@ def show_summary(console: Console, summary: RoundSummary, course: Course) -> Non
         show.say(console, "Nothing to review from this round.", "tutor.done")
     if summary.next_due is not None:
         count = summary.next_due_count
-        show.say(console, f"Next review: {when(summary.next_due, summary.now)} ({count} "
-                 f"question{'s' if count != 1 else ''}).", "tutor.muted")
+        show.say(console, next_review(summary.next_due, count, summary.now), "tutor.muted")

@@ -149,7 +149,7 @@ def bar(fraction: float, width: int = 10) -> str:
 
 def report_markdown(report: Report, now: datetime) -> str:
     """The report as a Markdown page a learner can share."""
-    from tutor.quiz.summary import when
+    from tutor.quiz.summary import next_review
 
     who = f" ({report.profile})" if report.profile else ""
     out = [f"# Docker tutor: progress{who}", "",
@@ -179,6 +179,6 @@ def report_markdown(report: Report, now: datetime) -> str:
 
         moment = from_iso(report.next_due)
         if moment is not None:
-            due += f" Next review: {when(moment, now)} ({report.next_due_count})."
+            due += " " + next_review(moment, report.next_due_count, now)
     out += [due, "", "## What next", "", *(f"- {line}" for line in report.advice), ""]
     return "\n".join(out)
