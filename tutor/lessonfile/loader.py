@@ -7,7 +7,7 @@ lessons still load. ``docker-tutor lint`` prints the same problems and fails.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
 from tutor.course.lesson import Course, Lesson, Step, Topic
@@ -15,7 +15,7 @@ from tutor.course.placeholders import template_names
 from tutor.course.practice_spec import BUILTIN_WORKSPACE, var_names
 from tutor.dockercli import DockerCliError, parse, split_command
 from tutor.dockercli.naming import named_image_refs
-from tutor.lessonfile.quizlint import check_quiz_fields
+from tutor.lessonfile.quizlint import check_quiz_fields, topic_problems
 from tutor.lessonfile.recap import parse_recap
 from tutor.schema.fields import MISSING, Fields
 from tutor.schema.location import LessonProblem, Where
@@ -62,11 +62,9 @@ def _check_id(fields: Fields, name: str, value: str | None) -> None:
 
 
 def load_lesson(path: Path, problems: list[LessonProblem],
-                warnings: list[LessonProblem] | None = None,
-                topics: Collection[str] | None = None) -> Lesson | None:
+                warnings: list[LessonProblem] | None = None) -> Lesson | None:
     """Parse one lesson file; returns None (and records why) when it is invalid. Things
-    that are allowed but unwise go to ``warnings`` (when given). ``topics``: the quiz
-    topics the course declares (None: any)."""
+    that are allowed but unwise go to ``warnings`` (when given)."""
     before = len(problems)
     data = _read(path, problems)
     if data is None:
@@ -90,7 +88,7 @@ def load_lesson(path: Path, problems: list[LessonProblem],
     needs_engine = fields.boolean("needs_engine", default=False)
     recap = parse_recap(fields)
     variables = parse_vars(fields)
-    steps = _parse_steps(fields, var_names(variables), topics)
+    steps = _parse_steps(fields, var_names(variables))
     fields.finish()
     if len(problems) != before or lesson_id is None or title is None or summary is None:
         return None
@@ -110,8 +108,7 @@ def load_lesson(path: Path, problems: list[LessonProblem],
     )
 
 
-def _parse_steps(fields: Fields, lesson_vars: set[str],
-                 topics: Collection[str] | None = None) -> list[Step]:
+def _parse_steps(fields: Fields, lesson_vars: set[str]) -> list[Step]:
     parsers = STEP_TYPES
     located = fields.mappings("steps")
     if fields.has("steps") and not located:
@@ -147,7 +144,7 @@ def _parse_steps(fields: Fields, lesson_vars: set[str],
         step_fields.finish()
         if step is not None:
             _check_placeholders(step_fields, step, lesson_vars)
-            check_quiz_fields(step_fields, step, lesson_vars, topics)
+            check_quiz_fields(step_fields, step, lesson_vars)
             steps.append(step)
     return steps
 
@@ -180,15 +177,13 @@ def load_course(lessons_dir: Path) -> Course:
             lesson_ids = fields.text_list("lessons", min_items=1)
             topics = _parse_topics(fields)
             fields.finish()
-    known_topics = [topic.id for topic in topics] if topics else None
     lessons: list[Lesson] = []
     repeated = sorted({i for i in lesson_ids if lesson_ids.count(i) > 1})
     if repeated:
         problems.append(LessonProblem(Where(course_path, field="lessons"),
                                       f"lists {', '.join(repeated)} more than once"))
     for lesson_id in dict.fromkeys(lesson_ids):  # keep order, drop repeats
-        lesson = load_lesson(lessons_dir / f"{lesson_id}.yaml", problems, warnings,
-                             known_topics)
+        lesson = load_lesson(lessons_dir / f"{lesson_id}.yaml", problems, warnings)
         if lesson is not None:
             lessons.append(lesson)
     listed = set(lesson_ids)
@@ -211,6 +206,8 @@ def load_course(lessons_dir: Path) -> Course:
                         else None,
                     )
                 )
+    if topics:
+        problems.extend(topic_problems(lessons, [topic.id for topic in topics]))
     return Course(title=title, lessons=tuple(lessons), problems=tuple(problems),
                   warnings=tuple(warnings), topics=topics)
 
@@ -267,7 +264,10 @@ def lint(paths: Iterable[Path]) -> list[LessonProblem]:
             problems.extend(course.problems)
             warnings.extend(course.warnings)
         else:
-            load_lesson(path, problems, warnings, course_topics(path.parent))
+            lesson = load_lesson(path, problems, warnings)
+            declared = course_topics(path.parent)
+            if lesson is not None and declared:
+                problems.extend(topic_problems([lesson], declared))
     return problems + warnings
 
 

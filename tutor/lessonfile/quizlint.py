@@ -8,28 +8,39 @@ everything it needs itself. Topics must be ones the course declares (when it doe
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
-from tutor.course.lesson import Step
+from tutor.course.lesson import Lesson, Step
 from tutor.course.placeholders import PLACEHOLDER, render_template, template_names
 from tutor.course.practice_spec import BUILTIN_WORKSPACE
 from tutor.dockercli import DockerCliError, ShellSyntaxError, parse, split_command
 from tutor.schema.fields import Fields
+from tutor.schema.location import LessonProblem, Where
 from tutor.steps.command import CommandStep
 from tutor.steps.quizfields import ASK, CHALLENGE, RECALL, stand_in_values
 from tutor.suggest import did_you_mean
 
 
-def check_quiz_fields(fields: Fields, step: Step, lesson_vars: set[str],
-                      topics: Collection[str] | None) -> None:
+def topic_problems(lessons: Iterable[Lesson], topics: Collection[str]) -> list[LessonProblem]:
+    """Topics the questions name that course.yaml does not declare. (Checked for the
+    course, not in each lesson file: a lesson parses the same whatever the course says.)"""
+    found = []
+    for lesson in lessons:
+        for number, step in enumerate(lesson.steps, start=1):
+            for topic in step.topics:
+                if topic not in topics:
+                    where = Where(lesson.source or Path(f"{lesson.id}.yaml"), lesson.id)
+                    found.append(LessonProblem(
+                        where.at_step(step.id, number).at_field("topics"),
+                        f"unknown topic '{topic}'{did_you_mean(topic, topics)}; course.yaml's "
+                        f"topics: {', '.join(topics)}"))
+    return found
+
+
+def check_quiz_fields(fields: Fields, step: Step, lesson_vars: set[str]) -> None:
     """Report what keeps ``step`` from being asked in a quiz the way it says."""
-    if topics is not None:
-        for topic in step.topics:
-            if topic not in topics:
-                fields.field_problem("topics", f"unknown topic '{topic}'"
-                                               f"{did_you_mean(topic, topics)}; course.yaml's "
-                                               f"topics: {', '.join(topics) or '(none)'}")
     used = set().union(*(template_names(text) for text in _strings(fields.mapping)))
     borrowed = sorted((used & lesson_vars) - step.declared_names())
     if ASK in step.quiz and borrowed:

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 YES_WORDS = {"y", "yes"}
 
+
 class Conversation:
     def __init__(
         self,
