@@ -23,9 +23,11 @@ def test_import_of_the_repl_modules(benchmark):
 
 
 def test_heavy_modules_are_not_imported_before_the_first_prompt():
-    """The docker SDK (and requests) load only when a practice step needs the engine."""
-    code = ("import sys, tutor.cli, tutor.app, tutor.repl.loop; "
-            "print(sorted(m for m in ('docker', 'requests', 'urllib3') if m in sys.modules))")
+    """The docker SDK (and requests) load only when a practice step needs the engine, the
+    quiz scheduler (fsrs) with the first quiz answer."""
+    code = ("import sys, tutor.cli, tutor.app, tutor.repl.loop, tutor.repl.conversation; "
+            "print(sorted(m for m in ('docker', 'requests', 'urllib3', 'fsrs') "
+            "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO,
                          capture_output=True, text=True).stdout.strip()
     assert out == "[]", out

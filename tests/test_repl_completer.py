@@ -122,7 +122,7 @@ def test_several_commands_share_a_prefix(conversation):
 
 
 def test_command_prefix_is_case_insensitive(conversation):
-    assert [c.text for c in complete(TutorCompleter(conversation), "/QU")] == ["/quit"]
+    assert [c.text for c in complete(TutorCompleter(conversation), "/QUI")] == ["/quiz", "/quit"]
 
 
 def test_unknown_command_prefix_offers_nothing(conversation):

@@ -397,8 +397,9 @@ def test_progress_command_counts(data, lessons):
     rows = [text for text in run.text.splitlines() if text.strip().startswith("Alpha lesson")]
     assert rows, run.text
     cells = [cell.strip() for cell in rows[-1].replace("│", "|").split("|")]
-    # steps done, questions right first time, hints, skipped
-    assert cells[1:] == ["3/4", "1/2", "1", "0"], cells
+    # steps done, questions right first time, hints, skipped, (time), progress
+    assert cells[1:5] == ["3/4", "1/2", "1", "0"], cells
+    assert cells[6] == "████████░░ 75%", cells
     assert "0 of 2 lessons complete." in run.text
 
 

@@ -288,16 +288,19 @@ def test_progress_counts(talk):
     talk.say("a")
     talk.say("/skip")  # the text question
     out = talk.say("/progress")
-    # lesson, steps done, questions right first time, hints, skipped
-    assert table_row(out, "First lesson") == ["First lesson", "3/4", "0/2", "1", "1"]
-    assert table_row(out, "Second lesson") == ["Second lesson", "0/2", "0/1", "0", "0"]
+    # lesson, steps done, questions right first time, hints, skipped, (time), progress
+    assert table_row(out, "First lesson")[:5] == ["First lesson", "3/4", "0/2", "1", "1"]
+    assert table_row(out, "First lesson")[6] == "████████░░ 75%"
+    assert table_row(out, "Second lesson") == ["Second lesson", "0/2", "0/1", "0", "0", "",
+                                               "░░░░░░░░░░ 0%"]
     assert "0 of 2 lessons complete." in out
     talk.say("")  # finish the lesson
     talk.say("/start second")
     talk.say("")
     talk.say("a c")
     out = talk.say("/progress")
-    assert table_row(out, "Second lesson") == ["Second lesson", "2/2", "1/1", "0", "0"]
+    assert table_row(out, "Second lesson")[:5] == ["Second lesson", "2/2", "1/1", "0", "0"]
+    assert table_row(out, "Second lesson")[6] == "██████████ 100%"
     assert "2 of 2 lessons complete." in out
 
 

@@ -40,7 +40,9 @@ def build_conversation(env: Environment,
         show.say(env.console, f"Progress could not be read: {loaded.problem}", "tutor.warning")
     progress = loaded.progress
     practice = practice_for(env, progress.learner) if practice_for is not None else None
-    return Conversation(course, store, env.console, practice=practice, progress=progress)
+    conversation = Conversation(course, store, env.console, practice=practice, progress=progress)
+    conversation.profile = env.profile
+    return conversation
 
 
 def make_practice(env: Environment, learner: str) -> Practice | None:
@@ -50,9 +52,21 @@ def make_practice(env: Environment, learner: str) -> Practice | None:
 
 
 def run_tutor(env: Environment, banner: bool = True) -> ExitStatus:
+    from tutor.repl.loop import run_loop
+
+    conversation = open_course(env, banner)
+    if isinstance(conversation, ExitStatus):
+        return conversation
+    conversation.greet()
+    run_loop(env, conversation)
+    return ExitStatus.SUCCESS
+
+
+def open_course(env: Environment, banner: bool) -> Conversation | ExitStatus:
+    """The banner, the course and the learner's progress; an exit status when the lesson
+    folder cannot be used."""
     from tutor.lessonfile.loader import COURSE_FILE, MISSING_COURSE
     from tutor.render.banner import show_banner
-    from tutor.repl.loop import run_loop
 
     lessons = env.lessons_dir
     assert lessons is not None  # the Environment always sets it
@@ -61,10 +75,38 @@ def run_tutor(env: Environment, banner: bool = True) -> ExitStatus:
                          f"`docker-tutor lint {lessons}` checks the folder\n")
         return ExitStatus.ERROR
     show_banner(env.console, env, banner, __version__)
+    if env.profile:
+        from tutor.render import blocks as show
+
+        show.say(env.console, f"Profile: {env.profile} (this learner's own progress)",
+                 "tutor.muted")
     conversation = build_conversation(env, make_practice)
     if not conversation.course.lessons:
         env.stderr.write("docker-tutor: no lesson could be loaded (see the problems above)\n")
         return ExitStatus.LESSON_ERRORS
-    conversation.greet()
+    return conversation
+
+
+def run_quiz(env: Environment, topic: str | None, count: int | None,
+             banner: bool = True) -> ExitStatus:
+    """``docker-tutor quiz``: one round in the REPL, then the tutor closes."""
+    from tutor.quiz.selection import DEFAULT_COUNT
+    from tutor.quiz.start import MAX_COUNT, Request, start_quiz
+    from tutor.repl.loop import run_loop
+
+    if count is not None and not 1 <= count <= MAX_COUNT:
+        env.stderr.write(f"docker-tutor: --count must be 1 to {MAX_COUNT}\n")
+        return ExitStatus.USAGE
+    conversation = open_course(env, banner)
+    if isinstance(conversation, ExitStatus):
+        return conversation
+
+    def leave() -> None:
+        conversation.activity = None
+        conversation.quit()
+
+    request = Request(topic.lower() if topic else None, count or DEFAULT_COUNT)
+    if not start_quiz(conversation, request, conversation.clock, on_end=leave):
+        return ExitStatus.USAGE if topic else ExitStatus.SUCCESS
     run_loop(env, conversation)
     return ExitStatus.SUCCESS

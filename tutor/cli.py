@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tutor import __version__
-from tutor.environment import Environment
+from tutor.environment import Environment, profile_problem
 from tutor.status import ExitStatus
 
 DESCRIPTION = (
@@ -25,6 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--workspace", type=Path, metavar="DIR",
                         help="where practice files go and commands run (one folder per "
                         "lesson; default: the data directory's workspace)")
+    parser.add_argument("--profile", metavar="NAME",
+                        help="keep separate progress for one of several learners on this "
+                        "machine (default: $DOCKER_TUTOR_PROFILE, else the one learner)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     lint = commands.add_parser("lint", help="validate lesson files",
                                description="Validate lesson files (default: the shipped lessons).")
@@ -40,6 +43,23 @@ def build_parser() -> argparse.ArgumentParser:
         "labelled is left behind. Needs a Docker engine.")
     selftest.add_argument("lesson_ids", nargs="*", metavar="LESSON",
                           help="lesson ids (default: all)")
+    quiz = commands.add_parser(
+        "quiz", help="a round of quiz questions from the lessons",
+        description="Ask a round of questions drawn from the lessons: multiple choice, free "
+        "text, \"type the command that ...\", and practical challenges against the engine. "
+        "Questions due for review and those missed last time come first.")
+    quiz.add_argument("--topic", metavar="TOPIC", help="only questions on this topic (or "
+                      "from this lesson)")
+    quiz.add_argument("--count", type=int, default=None, metavar="N",
+                      help="how many questions (default: 10)")
+    progress = commands.add_parser(
+        "progress", help="how far you are: lessons, quiz mastery, reviews due, time",
+        description="Report progress per lesson, quiz mastery per topic, what is due for "
+        "review, the time spent and what to do next.")
+    output = progress.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print the report as JSON")
+    output.add_argument("--export", type=Path, metavar="FILE.md",
+                        help="write the report as Markdown to FILE.md")
     return parser
 
 
@@ -88,6 +108,11 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> i
         env.lessons_dir = args.lessons_dir
     if args.workspace is not None:
         env.workspace_dir = args.workspace.expanduser().resolve()
+    if args.profile is not None:
+        env.profile = args.profile or None
+    if env.profile and (problem := profile_problem(env.profile)):
+        env.stderr.write(f"docker-tutor: {problem}\n")
+        return ExitStatus.USAGE
     try:
         if args.command == "lint":
             return run_lint(env, args.paths)
@@ -99,6 +124,14 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> i
             from tutor.practice.selftest import run_selftest
 
             return run_selftest(env, args.lesson_ids)
+        if args.command == "quiz":
+            from tutor.app import run_quiz
+
+            return run_quiz(env, args.topic, args.count, banner=not args.no_banner)
+        if args.command == "progress":
+            from tutor.study.cli import run_progress
+
+            return run_progress(env, as_json=args.json, export=args.export)
         from tutor.app import run_tutor
 
         return run_tutor(env, banner=not args.no_banner)

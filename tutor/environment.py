@@ -7,6 +7,7 @@ the whole REPL runs in-process; the real program builds one from the process.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,6 +22,16 @@ if TYPE_CHECKING:  # imported lazily: rich and prompt-toolkit cost start-up time
 APP_NAME = "docker-tutor"
 HOME_VARIABLE = "DOCKER_TUTOR_HOME"  # overrides the per-user data directory
 WORKSPACE_VARIABLE = "DOCKER_TUTOR_WORKSPACE"  # where practice files and commands go
+PROFILE_VARIABLE = "DOCKER_TUTOR_PROFILE"  # whose progress (--profile does the same)
+PROFILE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+
+
+def profile_problem(name: str) -> str | None:
+    """Why ``name`` cannot name a profile (it becomes a folder name), or None."""
+    if PROFILE_PATTERN.match(name) and ".." not in name:
+        return None
+    return (f"'{name}' cannot name a profile: use up to 40 letters, digits, '-', '_' or '.', "
+            "starting with a letter or digit")
 
 
 def default_data_dir(environ: Mapping[str, str]) -> Path:
@@ -56,6 +67,9 @@ class Environment:
     prompt_input: Input | None = None
     prompt_output: Output | None = None
     width: int | None = None  # fixed console width (tests); None asks the terminal
+    # Several learners on one machine: each profile keeps its own progress, history and
+    # practice folders under <data>/profiles/<name>. None: the default learner.
+    profile: str | None = None
     _console: Any = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -67,6 +81,8 @@ class Environment:
             self.stdin_isatty = _isatty(self.stdin)
         if self.stdout_isatty is None:
             self.stdout_isatty = _isatty(self.stdout)
+        if self.profile is None:
+            self.profile = self.environ.get(PROFILE_VARIABLE) or None
 
     @property
     def no_color(self) -> bool:
@@ -86,9 +102,14 @@ class Environment:
         return self._console
 
     @property
-    def progress_path(self) -> Path:
+    def learner_dir(self) -> Path:
+        """Where this learner's own files live: the data directory, or the profile's folder."""
         assert self.data_dir is not None
-        return self.data_dir / "progress.json"
+        return self.data_dir / "profiles" / self.profile if self.profile else self.data_dir
+
+    @property
+    def progress_path(self) -> Path:
+        return self.learner_dir / "progress.json"
 
     @property
     def workspace_root(self) -> Path:
@@ -99,8 +120,7 @@ class Environment:
         chosen = self.environ.get(WORKSPACE_VARIABLE)
         if chosen:
             return Path(chosen).expanduser()
-        assert self.data_dir is not None
-        return self.data_dir / "workspace"
+        return self.learner_dir / "workspace"
 
     @property
     def cache_dir(self) -> Path:
@@ -110,8 +130,7 @@ class Environment:
 
     @property
     def history_path(self) -> Path:
-        assert self.data_dir is not None
-        return self.data_dir / "history"
+        return self.learner_dir / "history"
 
 
 def _isatty(stream: IO[str]) -> bool:

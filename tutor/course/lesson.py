@@ -73,6 +73,10 @@ class Step:
     explanation: str = ""
     # Topics a question is about (quiz rounds by topic); empty for most steps.
     topics: tuple[str, ...] = ()
+    # How quizzes use the step (tutor.quiz): "ask" for a choice or text question,
+    # "recall" (type the command, judged by meaning) and "challenge" (do it against the
+    # engine) for a practice step; empty when it stays out of quizzes.
+    quiz: tuple[str, ...] = ()
 
     kind: ClassVar[str] = ""
     is_question: ClassVar[bool] = False
@@ -185,6 +189,23 @@ class GlossaryEntry:
 
 
 @dataclass(frozen=True)
+class RecapEntry:
+    """A line a lesson adds to its cheat sheet (``recap:``): a command and what it does,
+    or a sentence alone."""
+
+    text: str
+    command: str | None = None
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A quiz topic the course declares (``topics:`` in course.yaml)."""
+
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
 class Lesson:
     id: str
     title: str
@@ -192,6 +213,7 @@ class Lesson:
     steps: Sequence[Step]  # a tuple, or LazySteps from the parse cache
     requires: tuple[str, ...] = ()
     needs_engine: bool = False
+    recap: tuple[RecapEntry, ...] = ()  # lines the lesson adds to its cheat sheet
     source: Path | None = None
     requires_lines: tuple[int, ...] = ()  # where each `requires` entry is, for messages
     # Lesson-wide template variables, chosen once per lesson and kept in progress, for
@@ -216,9 +238,18 @@ class Course:
     lessons: tuple[Lesson, ...]
     problems: tuple[LessonProblem, ...] = ()  # for files that failed to load
     warnings: tuple[LessonProblem, ...] = ()  # unwise but allowed (docker-tutor lint shows them)
+    topics: tuple[Topic, ...] = ()  # quiz topics, in the order course.yaml gives them
 
     def lesson(self, lesson_id: str) -> Lesson | None:
         for lesson in self.lessons:
             if lesson.id == lesson_id:
                 return lesson
         return None
+
+    def topic_title(self, topic_id: str) -> str:
+        """A topic's title; a lesson's title for a question filed under its lesson."""
+        for topic in self.topics:
+            if topic.id == topic_id:
+                return topic.title
+        lesson = self.lesson(topic_id)
+        return lesson.title if lesson is not None else topic_id

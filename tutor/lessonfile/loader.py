@@ -10,14 +10,16 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from tutor.course.lesson import Course, Lesson, Step
+from tutor.course.lesson import Course, Lesson, Step, Topic
 from tutor.course.placeholders import template_names
 from tutor.course.practice_spec import BUILTIN_WORKSPACE, var_names
 from tutor.dockercli import DockerCliError, parse, split_command
 from tutor.dockercli.naming import named_image_refs
 from tutor.lessonfile.cache import ParseCache
 from tutor.lessonfile.glossary import glossary_warnings, parse_glossary
-from tutor.schema.fields import Fields
+from tutor.lessonfile.quizlint import check_quiz_fields, topic_problems
+from tutor.lessonfile.recap import parse_recap
+from tutor.schema.fields import MISSING, Fields
 from tutor.schema.location import LessonProblem, Where
 from tutor.schema.yamldoc import LineList, YamlError, parse_yaml
 from tutor.steps import STEP_TYPES
@@ -86,6 +88,7 @@ def load_lesson(path: Path, problems: list[LessonProblem],
     raw_requires = fields.mapping.get("requires")
     requires_lines = tuple(raw_requires.item_lines) if isinstance(raw_requires, LineList) else ()
     needs_engine = fields.boolean("needs_engine", default=False)
+    recap = parse_recap(fields)
     variables = parse_vars(fields)
     steps = _parse_steps(fields, var_names(variables))
     glossary = parse_glossary(fields, _raw_step_ids(fields))
@@ -102,6 +105,7 @@ def load_lesson(path: Path, problems: list[LessonProblem],
         requires=requires,
         requires_lines=requires_lines,
         needs_engine=needs_engine,
+        recap=recap,
         source=path,
         variables=variables,
         glossary=glossary,
@@ -144,6 +148,7 @@ def _parse_steps(fields: Fields, lesson_vars: set[str]) -> list[Step]:
         step_fields.finish()
         if step is not None:
             _check_placeholders(step_fields, step, lesson_vars)
+            check_quiz_fields(step_fields, step, lesson_vars)
             steps.append(step)
     return steps
 
@@ -177,11 +182,13 @@ def load_course(lessons_dir: Path, cache_dir: Path | None = None) -> Course:
     data = _read(course_path, problems)
     title = "Docker course"
     lesson_ids: tuple[str, ...] = ()
+    topics: tuple[Topic, ...] = ()
     if data is not None:
         fields = Fields(data, Where(course_path), problems)
         if fields.ok:
             title = fields.text("title") or title
             lesson_ids = fields.text_list("lessons", min_items=1)
+            topics = _parse_topics(fields)
             fields.finish()
     lessons: list[Lesson] = []
     repeated = sorted({i for i in lesson_ids if lesson_ids.count(i) > 1})
@@ -214,8 +221,41 @@ def load_course(lessons_dir: Path, cache_dir: Path | None = None) -> Course:
                 )
     cache.save()
     warnings.extend(glossary_warnings(lessons, Where(course_path)))
+    if topics:
+        problems.extend(topic_problems(lessons, [topic.id for topic in topics]))
     return Course(title=title, lessons=tuple(lessons), problems=tuple(problems),
-                  warnings=tuple(warnings))
+                  warnings=tuple(warnings), topics=topics)
+
+
+def _parse_topics(fields: Fields) -> tuple[Topic, ...]:
+    """course.yaml's ``topics:``: quiz topic ids and their titles, in order. When given,
+    a lesson's questions may only name these topics."""
+    value = fields.raw("topics")
+    if not isinstance(value, dict):
+        if value is not MISSING:
+            fields.field_problem("topics", "must be a mapping of topic ids to titles, such as "
+                                           "{images: Images and tags}")
+        return ()
+    found = []
+    for topic_id, title in value.items():
+        where = fields.where.at_field("topics").at_field(str(topic_id))
+        line = value.line_of(topic_id) if hasattr(value, "line_of") else None
+        if not isinstance(topic_id, str) or not ID_PATTERN.match(topic_id):
+            fields.problem(f"'{topic_id}' must be lowercase letters, digits and dashes",
+                           line, where)
+        elif not isinstance(title, str) or not title.strip():
+            fields.problem("needs a title (text)", line, where)
+        else:
+            found.append(Topic(topic_id, title.strip()))
+    return tuple(found)
+
+
+def course_topics(lessons_dir: Path) -> list[str] | None:
+    """The topic ids a folder's course.yaml declares (None: it declares none), for lint
+    of a single lesson file."""
+    data = _read(lessons_dir / COURSE_FILE, [])
+    topics = data.get("topics") if isinstance(data, dict) else None
+    return [str(key) for key in topics] if isinstance(topics, dict) and topics else None
 
 
 def _cached_lesson(path: Path, problems: list[LessonProblem], warnings: list[LessonProblem],
@@ -254,7 +294,10 @@ def lint(paths: Iterable[Path], cache_dir: Path | None = None) -> list[LessonPro
             problems.extend(course.problems)
             warnings.extend(course.warnings)
         else:
-            load_lesson(path, problems, warnings)
+            lesson = load_lesson(path, problems, warnings)
+            declared = course_topics(path.parent)
+            if lesson is not None and declared:
+                problems.extend(topic_problems([lesson], declared))
     return problems + warnings
 
 

@@ -33,6 +33,7 @@ SELFTEST_LABEL = "org.docker-tutor.selftest"
 
 if TYPE_CHECKING:
     import docker
+    from rich.console import Console
 
     from tutor.checks import CheckResult
     from tutor.course.lesson import Course, Lesson
@@ -233,6 +234,40 @@ def selftest_step(practice: PracticeSession, lesson: Lesson, step: CommandStep,
     return solution_values
 
 
+def selftest_challenges(practice: PracticeSession, lesson: Lesson, run_label: str,
+                        console: Console) -> list[StepReport]:
+    """Play the lesson's quiz challenges as a quiz does: each alone, in a place of its own
+    (no earlier step ran, no lesson var chosen), so a challenge that leans on its lesson
+    fails here."""
+    from rich.text import Text
+
+    from tutor.progress import LessonRecord
+    from tutor.steps.quizfields import CHALLENGE, challenge_lesson
+
+    reports = []
+    for step in lesson.steps:
+        if not isinstance(step, CommandStep) or CHALLENGE not in step.quiz:
+            continue
+        quiz = challenge_lesson(step)
+        practice.begin_lesson(quiz, LessonRecord())
+        report = StepReport(f"quiz:{lesson.id}", step.id)
+        reports.append(report)
+        start = snapshot(practice.engine.api)
+        values: dict[str, str] = {}
+        try:
+            values = selftest_step(practice, quiz, step, report, run_label)
+        except Exception as error:
+            report.failures.append(f"crashed: {type(error).__name__}: {error}")
+            practice.leave_step(quiz.id, step)
+        roll_back(practice.engine.api, start, played(step.solution, values), run_label)
+        mark = ("✔", "tutor.correct") if not report.failures else ("✘", "tutor.error")
+        console.print(Text.assemble((f"{mark[0]} ", mark[1]), f"quiz challenge {lesson.id}/"
+                                    f"{step.id}", (f"  ({report.checked} checks)", "tutor.muted")))
+        for failure in report.failures:
+            console.print(Text(f"    {failure}", style="tutor.feedback"))
+    return reports
+
+
 def leftovers(api: docker.APIClient, before: Snapshot,
               owner: Mapping[str, str] | None = None) -> list[str]:
     """Fixtures created during this run that are still there: this run's own (``owner``'s
@@ -320,6 +355,8 @@ def run_selftest(env: Environment, lesson_ids: Sequence[str]) -> ExitStatus:
                 for failure in report.failures:
                     console.print(Text(f"    {failure}", style="tutor.feedback"))
             roll_back(api, lesson_start, lesson_commands, run_label)
+        for lesson in lessons:
+            reports += selftest_challenges(practice, lesson, run_label, console)
         remaining = leftovers(api, run_start, practice.owner)
         if remaining:
             console.print(Text("✘ labelled resources left behind: " + ", ".join(remaining),

@@ -1,7 +1,9 @@
 """What the tutor remembers of a learner, as plain records that turn into JSON and back.
 
 Format versions: 1 (the first), 2 adds ``learner`` (a random id that labels what
-this learner's commands create on a shared engine). Older files still load.
+this learner's commands create on a shared engine), 3 adds ``quiz`` (every quiz answer
+and the spaced-repetition state, ``tutor.progress.reviews``) and each lesson's
+``seconds`` (time spent in it). Older files still load.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-FORMAT_VERSION = 2
-READABLE_VERSIONS = (1, 2)
+from tutor.progress.reviews import QuizRecord
+
+FORMAT_VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)
 
 PASSED = "passed"
 SKIPPED = "skipped"
@@ -49,6 +53,7 @@ class LessonRecord:
     # What the learner's commands created through the tutor in this lesson, for cleanup:
     # {"kind": "container", "id": ..., "name": ...} or {"kind": "image", "ref": ...}.
     created: list[dict[str, str]] = field(default_factory=list)
+    seconds: float = 0.0  # time spent in the lesson
 
     @property
     def completed(self) -> bool:
@@ -61,19 +66,22 @@ class LessonRecord:
         return {"completed_at": self.completed_at,
                 "steps": {key: record.to_json() for key, record in self.steps.items()},
                 "values": dict(self.values),
-                "created": [dict(item) for item in self.created]}
+                "created": [dict(item) for item in self.created],
+                "seconds": round(self.seconds, 1)}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> LessonRecord:
         steps = data.get("steps") or {}
         values = data.get("values") or {}
         created = data.get("created") or []
+        seconds = data.get("seconds")
         return cls(
             completed_at=data.get("completed_at"),
             steps={str(key): StepRecord.from_json(value) for key, value in steps.items()},
             values={str(key): str(value) for key, value in values.items()},
             created=[{str(k): str(v) for k, v in item.items()} for item in created
                      if isinstance(item, dict)],
+            seconds=float(seconds) if isinstance(seconds, (int, float)) else 0.0,
         )
 
 
@@ -88,9 +96,15 @@ class Progress:
     lessons: dict[str, LessonRecord] = field(default_factory=dict)
     # Labels what this learner's commands create, so a shared engine can tell whose it is.
     learner: str = field(default_factory=new_learner_id, compare=False)
+    quiz: QuizRecord = field(default_factory=QuizRecord)
 
     def lesson(self, lesson_id: str) -> LessonRecord:
         return self.lessons.setdefault(lesson_id, LessonRecord())
+
+    def adopt(self, other: Progress) -> None:
+        """Take ``other``'s records (a merge's result): its lessons and its quizzes."""
+        self.adopt_lessons(other)
+        self.quiz = other.quiz
 
     def adopt_lessons(self, other: Progress) -> None:
         """Take ``other``'s lesson records, updating the records this one holds in place
@@ -108,6 +122,7 @@ class Progress:
             mine.values.clear()
             mine.values.update(record.values)
             mine.created[:] = record.created
+            mine.seconds = record.seconds
 
     def to_json(self) -> dict[str, Any]:
         current = None
@@ -118,6 +133,7 @@ class Progress:
             "learner": self.learner,
             "current": current,
             "lessons": {key: record.to_json() for key, record in self.lessons.items()},
+            "quiz": self.quiz.to_json(),
         }
 
     @classmethod
@@ -134,6 +150,7 @@ class Progress:
             current_step=current.get("step"),
             lessons={str(key): LessonRecord.from_json(value) for key, value in lessons.items()},
             learner=learner if isinstance(learner, str) and learner else new_learner_id(),
+            quiz=QuizRecord.from_json(data.get("quiz")),
         )
 
 

@@ -74,7 +74,7 @@ class ProgressStore:
             merged = merge_progress(self._base, ours, self._read_current())
             if merged is not ours:
                 # Show this session what the other one did: its lessons, its steps.
-                progress.adopt_lessons(Progress.from_json(merged))
+                progress.adopt(Progress.from_json(merged))
             self._write(merged)
             self._base = merged
 

@@ -122,8 +122,39 @@ def _check(conv: Conversation, _args: str) -> None:
     conv.recheck()
 
 
-def _progress(conv: Conversation, _args: str) -> None:
-    tables.progress_table(conv.console, conv.course, conv.progress)
+def _progress(conv: Conversation, args: str) -> None:
+    from tutor.study.output import progress_command  # the report's modules load when asked
+
+    progress_command(conv, args)
+
+
+def _quiz(conv: Conversation, args: str) -> None:
+    from tutor.quiz.start import read_request, start_quiz  # loaded with the first /quiz
+
+    request = read_request(args)
+    if isinstance(request, str):
+        show.say(conv.console, request, "tutor.warning")
+        return
+    start_quiz(conv, request, conv.clock)
+
+
+def _recap(conv: Conversation, args: str) -> None:
+    from tutor.study.recap import show_recap
+
+    wanted = args.strip()
+    lesson = find_lesson(conv, wanted) if wanted else conv.lesson or last_lesson(conv)
+    if lesson is None:
+        show.say(conv.console, f"There is no lesson '{wanted}'. /lessons lists them." if wanted
+                 else "Which lesson? /recap <lesson> (no lesson is open).", "tutor.muted")
+        return
+    show_recap(conv.console, lesson)
+
+
+def last_lesson(conv: Conversation):
+    """The lesson finished last, for /recap without a lesson open."""
+    done = [(record.completed_at, lesson) for lesson in conv.course.lessons
+            if (record := conv.progress.lessons.get(lesson.id)) and record.completed_at]
+    return max(done, key=lambda item: item[0])[1] if done else None
 
 
 def _reset(conv: Conversation, args: str) -> None:
@@ -187,12 +218,28 @@ COMMANDS: tuple[SlashCommand, ...] = (
                  _edit),
     SlashCommand("cleanup", "/cleanup", "list and remove what you created in this lesson",
                  _cleanup),
-    SlashCommand("progress", "/progress", "how far you are in each lesson", _progress),
+    SlashCommand("progress", "/progress [--json | --export FILE.md]",
+                 "how far you are: lessons, quiz mastery, reviews due, time", _progress),
+    SlashCommand("quiz", "/quiz [topic] [count]", "a round of quiz questions from the lessons "
+                 "(due reviews first)", _quiz, "topic"),
+    SlashCommand("recap", "/recap [lesson]", "the cheat sheet of a lesson's commands", _recap,
+                 "lesson"),
     SlashCommand("reset", "/reset [lesson]", "forget progress (asks first)", _reset, "lesson"),
     SlashCommand("quit", "/quit", "save and leave (Ctrl-D does the same)", _quit),
 )
 
 BY_NAME = {command.name: command for command in COMMANDS}
+
+
+def _closest_command(shown: str) -> str:
+    """Did-you-mean for a command; letters swapped (/quti) mean the command with the
+    same letters (/quit), not another as close (/quiz)."""
+    from tutor.suggest import close_matches
+
+    close = close_matches(shown, [f"/{known}" for known in BY_NAME])
+    same_letters = [name for name in close if sorted(name) == sorted(shown)]
+    best = (same_letters or close)[:1]
+    return f" (did you mean '{best[0]}'?)" if best else ""
 
 
 def dispatch(conv: Conversation, text: str) -> None:
@@ -201,7 +248,7 @@ def dispatch(conv: Conversation, text: str) -> None:
     command = BY_NAME.get(name)
     if command is None:
         shown = f"/{name}"
-        suggestion = did_you_mean(shown, [f"/{known}" for known in BY_NAME]) if name else ""
+        suggestion = _closest_command(shown) if name else ""
         show.say(conv.console, f"Unknown command {shown}{suggestion}. "
                  "/help lists the commands.", "tutor.warning")
         return

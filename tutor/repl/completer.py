@@ -33,6 +33,12 @@ class TutorCompleter(Completer):
             for lesson in self.conversation.course.lessons:
                 if lesson.id.startswith(word.prefix):
                     yield Completion(lesson.id, start, display_meta=lesson.title)
+        elif word.kind == "topic":
+            course = self.conversation.course
+            for topic_id, title in [(topic.id, topic.title) for topic in course.topics] + [
+                    (lesson.id, lesson.title) for lesson in course.lessons]:
+                if topic_id.startswith(word.prefix):
+                    yield Completion(topic_id, start, display_meta=title)
         elif word.kind == "docker-keyword":
             yield Completion("docker", start, display_meta="run a docker command")
         elif word.kind == "docker":

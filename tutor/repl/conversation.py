@@ -25,11 +25,16 @@ from tutor.progress import (
     StepRecord,
     now_iso,
 )
+from tutor.quiz.schedule import utc_now
 from tutor.render import blocks as show
 from tutor.render import tables
+from tutor.repl.activity import Activity
 from tutor.repl.asking import LessonKnowledge
 from tutor.repl.commands import dispatch
 from tutor.repl.replies import CONTINUE_WORDS, respond
+from tutor.study import after
+from tutor.study.recommend import next_lesson
+from tutor.study.timing import TimeKeeper
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -63,7 +68,11 @@ class Conversation:
         self.lesson: Lesson | None = None
         self.index = 0
         self.finished = False  # set by /quit
-        self._pending: tuple[str, Callable[[], None]] | None = None
+        self._pending: tuple[str, Callable[[], None], Callable[[], None] | None] | None = None
+        self.activity: Activity | None = None  # a quiz round, while it runs
+        self.timer = TimeKeeper()  # time spent, per lesson and in quizzes
+        self.clock = utc_now  # the date quiz reviews are due by (tests move it on)
+        self.profile: str | None = None  # the learner's --profile, named in reports
         self._save_failed = False
         # Resumed at a practice step: it is set up (which talks to the engine) when the
         # learner is ready, never before the first prompt.
@@ -133,6 +142,7 @@ class Conversation:
             show.say(self.console,
                      f"Welcome back! Picking up “{self.lesson.title}” at step {self.index + 1}.",
                      "tutor.heading")
+            after.say_quiz_advice(self, due_only=True)
             step = self.lesson.steps[self.index]
             if step.practice_task() is not None and self.practice is not None:
                 self._show_header()
@@ -153,6 +163,7 @@ class Conversation:
                      "/start <lesson> for another, or /help for all commands.")
         else:
             show.say(self.console, "You have finished every lesson. /start <lesson> to revisit one.")
+        after.say_quiz_advice(self)
 
     def _greeting_table(self, upcoming: Lesson | None) -> None:
         """The lessons, or for a long course the few around the next one: the greeting
@@ -181,11 +192,8 @@ class Conversation:
                      "tutor.warning")
 
     def next_lesson(self) -> Lesson | None:
-        for lesson in self.course.lessons:
-            record = self.progress.lessons.get(lesson.id)
-            if not (record and record.completed):
-                return lesson
-        return None
+        """The first unfinished lesson whose prerequisites are done (tutor.study)."""
+        return next_lesson(self.course, self.progress)
 
     def warm_up(self) -> None:
         """Once the first prompt is up: build the lessons' index in the background, so
@@ -284,15 +292,20 @@ class Conversation:
     # -- input ------------------------------------------------------------------
 
     def handle(self, line: str) -> None:
+        after.count_time(self)
         if self._pending is not None:
-            _question, action = self._pending
+            _question, action, otherwise = self._pending
             self._pending = None
             if line.strip().lower() in YES_WORDS:
                 action()
+            elif otherwise is not None:
+                otherwise()
             else:
                 show.say(self.console, "Cancelled: nothing was changed.", "tutor.muted")
             return
         text = line.strip()
+        if self.activity is not None and self.activity.handle(text):
+            return
         if self._setup_deferred:
             self._setup_deferred = False
             if text.lower() in CONTINUE_WORDS:
@@ -311,9 +324,11 @@ class Conversation:
             return
         self.answer(text)
 
-    def confirm(self, question: str, action: Callable[[], None]) -> None:
-        """Ask a yes/no question; the learner's next line answers it."""
-        self._pending = (question, action)
+    def confirm(self, question: str, action: Callable[[], None],
+                otherwise: Callable[[], None] | None = None) -> None:
+        """Ask a yes/no question; the learner's next line answers it (``otherwise`` runs on
+        any answer but yes)."""
+        self._pending = (question, action, otherwise)
         show.say(self.console, f"{question} [y/N]", "tutor.warning")
 
     @property
@@ -384,8 +399,8 @@ class Conversation:
             titles = ", ".join(
                 (found.title if (found := self.course.lesson(r)) else r) for r in missing
             )
-            show.say(self.console, f"This lesson builds on: {titles}. Fine to go ahead; "
-                     "/lessons lists them.", "tutor.muted")
+            show.say(self.console, f"This lesson builds on: {titles}, not finished yet. Fine "
+                     f"to go ahead; /start {missing[0]} opens it first.", "tutor.warning")
         self.save()
         self.show_step()
 
@@ -427,6 +442,7 @@ class Conversation:
             upcoming = self.next_lesson()
             if upcoming is None:
                 show.say(self.console, "Every lesson is done. /start <lesson> revisits one.")
+                after.say_quiz_advice(self)
                 return
             self.start_lesson(upcoming)
             return
@@ -473,6 +489,7 @@ class Conversation:
         self.save()
         self.console.print()
         show.say(self.console, f"🎉 Lesson complete: {lesson.title}", "tutor.correct")
+        after.recap(self, lesson)
         if skipped:
             show.say(self.console, f"You skipped {skipped} question(s); /start {lesson.id} "
                      "to try them again.", "tutor.muted")
@@ -483,6 +500,7 @@ class Conversation:
         else:
             show.say(self.console, "That was the last lesson: you have finished the course!",
                      "tutor.correct")
+        after.say_quiz_advice(self)
 
     # -- help for the current step --------------------------------------------
 
@@ -517,11 +535,29 @@ class Conversation:
             show.say(self.console, "Now answer the question to go on (or /skip).", "tutor.muted")
 
     def toolbar_state(self) -> tuple[str | None, int, int]:
+        if self.activity is not None:
+            return self.activity.toolbar()
         if self.lesson is None:
             return None, 0, 0
         return self.lesson.title, self.index + 1, len(self.lesson.steps)
 
+    def begin_activity(self, activity: Activity) -> None:
+        """Let ``activity`` take the learner's lines until it calls end_activity."""
+        self.leave_step()  # a practice step's fixtures: set up again when the lesson goes on
+        self.activity = activity
+
+    def end_activity(self) -> None:
+        """The activity is over: back to the lesson, where the learner was."""
+        self.activity = None
+        if self.lesson is not None:
+            if self.practice is not None:
+                self.practice.begin_lesson(self.lesson, self.lesson_record(self.lesson))
+            self.show_step()
+
     def quit(self) -> None:
+        if self.activity is not None:
+            self.activity.stop()
+            self.activity = None
         self.leave_step()
         self.finished = True
         if self.save():

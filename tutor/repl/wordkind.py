@@ -10,13 +10,14 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class WordKind:
-    kind: str  # "slash-command" | "lesson" | "docker-keyword" | "docker" | "nothing"
+    kind: str  # "slash-command" | "lesson" | "topic" | "docker-keyword" | "docker" | "nothing"
     prefix: str  # the part of the word already typed
     # For "docker": the words typed before the current one (after "docker").
     before: tuple[str, ...] = ()
 
 
-LESSON_ARGUMENT_COMMANDS = {"start", "reset"}
+LESSON_ARGUMENT_COMMANDS = {"start", "reset", "recap"}
+TOPIC_ARGUMENT_COMMANDS = {"quiz"}  # a quiz topic, or a lesson id
 
 
 def word_at_cursor(text_before_cursor: str) -> WordKind:
@@ -31,6 +32,8 @@ def word_at_cursor(text_before_cursor: str) -> WordKind:
             return WordKind("slash-command", current)
         if previous[0][1:].lower() in LESSON_ARGUMENT_COMMANDS and len(previous) == 1:
             return WordKind("lesson", current)
+        if previous[0][1:].lower() in TOPIC_ARGUMENT_COMMANDS and len(previous) == 1:
+            return WordKind("topic", current)
         return WordKind("nothing", current)
     if previous and previous[0] == "docker":
         return WordKind("docker", current, tuple(previous[1:]))

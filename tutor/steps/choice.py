@@ -11,6 +11,7 @@ from tutor.course.lesson import Fill, Step, Verdict
 from tutor.render import blocks
 from tutor.schema.fields import Fields, each_item
 from tutor.steps.question import question_parts
+from tutor.steps.quizfields import parse_question_quiz, parse_topics
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -100,6 +101,7 @@ class ChoiceStep(Step):
     @classmethod
     def parse(cls, fields: Fields, step_id: str) -> ChoiceStep | None:
         question, hints, explanation = question_parts(fields)
+        topics, quiz = parse_topics(fields), parse_question_quiz(fields)
 
         def parse_one(choice: Fields) -> Choice | None:
             text = choice.text("text")
@@ -126,7 +128,7 @@ class ChoiceStep(Step):
         if len(choices) < 2 or not any(c.correct for c in choices):
             return None
         return cls(id=step_id, question=question, choices=tuple(choices), hints=hints,
-                   explanation=explanation)
+                   explanation=explanation, topics=topics, quiz=quiz)
 
 
 def parse_choice_answer(answer: str, count: int) -> set[int] | str:

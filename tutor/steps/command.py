@@ -20,6 +20,7 @@ from tutor.course.practice_spec import (
 from tutor.render import blocks
 from tutor.schema.fields import MISSING, Fields, each_item
 from tutor.steps.practice_fields import parse_setup, parse_vars, play_list, play_lists
+from tutor.steps.quizfields import parse_practice_quiz, parse_topics
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -84,6 +85,7 @@ class CommandStep(Step):
         task = fields.text("task")
         hints = fields.text_list("hints", required=True, min_items=1)
         explanation = fields.text("explanation")
+        topics, quiz = parse_topics(fields), parse_practice_quiz(fields)
         variables = parse_vars(fields)
         setup = parse_setup(fields)
         # Visible in a step: the lesson's vars, the step's own, every setup resource's
@@ -113,7 +115,7 @@ class CommandStep(Step):
             return None
         return cls(id=step_id, task=task, check=check, hints=hints, explanation=explanation,
                    setup=setup, solution=solution, wrong_attempts=tuple(wrong),
-                   alternatives=alternatives, variables=variables)
+                   alternatives=alternatives, variables=variables, topics=topics, quiz=quiz)
 
 
 def setup_names(setup: tuple[SetupAction, ...]) -> set[str]:

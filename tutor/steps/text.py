@@ -10,6 +10,7 @@ from tutor.course.lesson import Fill, Step, Verdict
 from tutor.render import blocks
 from tutor.schema.fields import MISSING, Fields, each_item
 from tutor.steps.question import question_parts
+from tutor.steps.quizfields import parse_question_quiz, parse_topics
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -91,6 +92,7 @@ class TextStep(Step):
     @classmethod
     def parse(cls, fields: Fields, step_id: str) -> TextStep | None:
         question, hints, explanation = question_parts(fields)
+        topics, quiz = parse_topics(fields), parse_question_quiz(fields)
         accept = each_item(fields, "accept", parse_answer_pattern)
 
         def parse_feedback(entry: Fields) -> AnswerFeedback | None:
@@ -111,7 +113,8 @@ class TextStep(Step):
         if question is None or explanation is None or not hints or not accept:
             return None
         return cls(id=step_id, question=question, accept=tuple(accept), hints=hints,
-                   explanation=explanation, feedback=tuple(feedback), typos=typos)
+                   explanation=explanation, feedback=tuple(feedback), typos=typos,
+                   topics=topics, quiz=quiz)
 
 
 def parse_answer_pattern(fields: Fields) -> AnswerPattern | None:

@@ -1,0 +1,86 @@
+"""The questions a quiz may ask: every question step of every lesson that is quiz
+material, once for each way it may be asked.
+
+A question's identity is ``lesson/step/mode#hash``, the hash over what makes the
+question (its text, its choices and which are right, its accepted answers, its task
+and solution): when a lesson changes a question, its history starts again; hints and
+explanations may be reworded freely. A question deleted from a lesson is simply no
+longer found; its old answers are ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tutor.steps.choice import ChoiceStep
+from tutor.steps.command import CommandStep
+from tutor.steps.quizfields import ASK, CHALLENGE, RECALL
+from tutor.steps.text import TextStep
+
+if TYPE_CHECKING:
+    from tutor.course.lesson import Course, Lesson, Step
+
+MODE_NAMES = {ASK: "question", RECALL: "command", CHALLENGE: "challenge"}
+
+
+@dataclass(frozen=True)
+class QuizQuestion:
+    key: str
+    lesson: Lesson
+    step: Step
+    mode: str  # ASK, RECALL or CHALLENGE
+    topics: tuple[str, ...]  # the step's topics, else its lesson's id
+    position: int  # in course order, for stable ordering
+
+    @property
+    def is_challenge(self) -> bool:
+        return self.mode == CHALLENGE
+
+    @property
+    def title(self) -> str:
+        """The question's first line in plain words, for summaries."""
+        text = getattr(self.step, "question", None) or getattr(self.step, "task", "")
+        first = re.sub(r"[`*_]|\{\{\s*|\s*\}\}", "", str(text)).strip().split("\n")[0]
+        return first if len(first) <= 72 else first[:71].rstrip() + "…"
+
+
+def collect_questions(course: Course) -> list[QuizQuestion]:
+    questions: list[QuizQuestion] = []
+    for lesson in course.lessons:
+        for step in lesson.steps:
+            for mode in step.quiz:
+                questions.append(QuizQuestion(
+                    key=question_key(lesson.id, step, mode), lesson=lesson, step=step,
+                    mode=mode, topics=step.topics or (lesson.id,), position=len(questions)))
+    return questions
+
+
+def question_key(lesson_id: str, step: Step, mode: str) -> str:
+    digest = hashlib.sha256(repr(_content(step, mode)).encode("utf-8")).hexdigest()[:12]
+    return f"{lesson_id}/{step.id}/{mode}#{digest}"
+
+
+def _content(step: Step, mode: str) -> tuple:
+    """What makes the question: changed, it is another question."""
+    if isinstance(step, ChoiceStep):
+        return ("choice", step.question, tuple((c.text, c.correct) for c in step.choices))
+    if isinstance(step, TextStep):
+        return ("text", step.question, tuple((p.kind, p.values) for p in step.accept))
+    if isinstance(step, CommandStep) and mode == RECALL:
+        return ("recall", step.task, step.solution, step.alternatives, step.variables,
+                step.setup)
+    if isinstance(step, CommandStep):
+        return ("challenge", step.task, repr(step.check), step.setup, step.variables)
+    return (step.kind, repr(step))
+
+
+def topic_ids(course: Course, questions: list[QuizQuestion]) -> list[str]:
+    """Every topic the questions are filed under: the course's order, then lessons'."""
+    used = {topic for question in questions for topic in question.topics}
+    ordered = [topic.id for topic in course.topics if topic.id in used]
+    ordered += [lesson.id for lesson in course.lessons if lesson.id in used
+                and lesson.id not in ordered]
+    return ordered + sorted(used - set(ordered))
