@@ -56,6 +56,18 @@ class Learner:
                                lessons_dir=SHIPPED, stdout_isatty=False, stdin_isatty=False,
                                width=300)
         self.session = PracticeSession(self.env, learner="bench" + uuid.uuid4().hex[:8])
+        # Time spent in the docker CLI itself, so the tutor's own share can be told apart.
+        self.cli_seconds = 0.0
+        run_cli = self.session._run
+
+        def timed_cli(*args: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return run_cli(*args)
+            finally:
+                self.cli_seconds += time.perf_counter() - started
+
+        self.session._run = timed_cli
         self.progress = Progress(learner=self.session.learner)
         lesson = self.course.lesson(LESSON)
         assert lesson is not None
@@ -71,8 +83,10 @@ class Learner:
         return self.session.enter_step(self.lesson.id, self.step(step_id))
 
     def run(self, line: str, step_id: str | None, yes: bool = True) -> tuple[bool, float]:
-        """Run ``line`` as typed at the step; (passed, seconds until the verdict)."""
+        """Run ``line`` as typed at the step; (passed, seconds until the verdict). The
+        seconds spent in the docker CLI are in ``cli_seconds`` afterwards."""
         step = self.step(step_id) if step_id else None
+        self.cli_seconds = 0.0
         started = time.perf_counter()
         outcome = self.session.run_command(line, self.lesson.id if step else None, step)
         if outcome.confirm is not None and yes:

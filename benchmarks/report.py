@@ -29,6 +29,17 @@ def median(values: Sequence[float]) -> float:
     return statistics.median(values)
 
 
+def paired_ratio(values: Sequence[float], baselines: Sequence[float]) -> float:
+    """Median of round-by-round ratios: each run is divided by the baseline run of its
+    own round, so a busy moment on the machine touches both sides of a ratio."""
+    return median([value / base for value, base in zip(values, baselines, strict=True)])
+
+
+def paired_difference(values: Sequence[float], baselines: Sequence[float]) -> float:
+    """Median of round-by-round differences."""
+    return median([value - base for value, base in zip(values, baselines, strict=True)])
+
+
 def percentile(values: Sequence[float], fraction: float) -> float:
     """Nearest-rank percentile (p99 of 1000 values is the 990th smallest)."""
     ordered = sorted(values)

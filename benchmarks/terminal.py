@@ -152,6 +152,15 @@ class Terminal:
             if self._pump(quiet) is None:
                 return
 
+    def wait_exit(self, timeout: float = 30.0) -> None:
+        """Read until the program closes the terminal, then reap it."""
+        deadline = time.monotonic() + timeout
+        while not self.eof:
+            if time.monotonic() > deadline:
+                raise Timeout(f"the program did not exit in {timeout:.0f} s")
+            self._pump(0.5)
+        self.child.wait()
+
     def type(self, text: str) -> None:
         self.child.send(text)
 
