@@ -3,7 +3,7 @@
     python benchmarks/profiles.py startup [--lessons N] [--warm]   cProfile to the first prompt
     python benchmarks/profiles.py imports                          modules before the first prompt
     python benchmarks/profiles.py lint N                           cProfile of a cold lint of N lessons
-    python benchmarks/profiles.py verdict                          phases of a docker run -d -p verdict
+    python benchmarks/profiles.py verdict [--crowd]                phases of a docker run -d -p verdict
     python benchmarks/profiles.py memory                           what a session loads beyond A
     python benchmarks/profiles.py completion                       cProfile of 2,000 completions
 
@@ -136,8 +136,18 @@ def profile_lint(count: int) -> None:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def profile_verdict(rounds: int = 7) -> None:
-    """Time each phase of PracticeSession.run_command on run-web (wrapping its parts)."""
+def profile_verdict(crowd: bool, rounds: int = 7) -> None:
+    """Time each phase of PracticeSession.run_command on run-web (wrapping its parts),
+    with ``crowd``: among 500 extra containers and 500 extra tags."""
+    import contextlib
+
+    from practice import Crowd, engine_api
+
+    with Crowd(engine_api()) if crowd else contextlib.nullcontext():
+        _profile_verdict(rounds)
+
+
+def _profile_verdict(rounds: int) -> None:
     import statistics
 
     from practice import RUN_STEP, Learner, engine_api, remove_container, run_line
@@ -267,6 +277,8 @@ def main() -> int:
     parser.add_argument("--lessons", type=int, default=0, help="startup: generate N lessons")
     parser.add_argument("--warm", action="store_true", help="startup: profile a second start")
     parser.add_argument("--save", type=Path, help="startup: keep the cProfile output here")
+    parser.add_argument("--crowd", action="store_true",
+                        help="verdict: with 500 extra containers and 500 extra tags")
     args = parser.parse_args()
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     if args.what == "startup":
@@ -276,7 +288,7 @@ def main() -> int:
     elif args.what == "lint":
         profile_lint(args.count)
     elif args.what == "verdict":
-        profile_verdict()
+        profile_verdict(args.crowd)
     elif args.what == "memory":
         profile_memory()
     else:

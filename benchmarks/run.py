@@ -29,7 +29,7 @@ from report import Result, table
 ROWS: dict[str, tuple[str, Callable[[int], list[Result]], int, int]] = {
     "startup": ("first prompt, fresh and again, vs Baseline A", startup.first_prompt, 9, 3),
     "resume": ("first prompt resuming at a practice step, engine hung/blackhole/late",
-               startup.resume, 5, 2),
+               startup.resume, 9, 3),
     "toolbar": ("toolbar shows the engine's state after the probe answers",
                 startup.toolbar, 7, 3),
     "lessons": ("first prompt with 1,000 lessons (--lessons), cold and warm cache",
