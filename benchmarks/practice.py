@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import subprocess
 import tempfile
 import time
@@ -95,6 +96,16 @@ class Learner:
 
     def output(self) -> str:
         return self.env.stdout.getvalue()  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        """Remove the data directory (the learner's workspace is inside it)."""
+        shutil.rmtree(self.data_dir, ignore_errors=True)
+
+    def __enter__(self) -> Learner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def run_line(name: str, port: str, label: str | None = None) -> str:

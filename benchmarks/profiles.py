@@ -36,6 +36,12 @@ BASELINE_IMPORTS = "import prompt_toolkit, docker, rich.markdown, pyfiglet, yaml
 SHIPPED_LESSONS = Path(__file__).resolve().parents[1] / "lessons"
 
 
+def atexit_close(learner) -> None:
+    import atexit
+
+    atexit.register(learner.close)
+
+
 def show_stats(source: cProfile.Profile | str, limit: int = 30) -> None:
     for order in ("cumulative", "tottime"):
         out = io.StringIO()
@@ -78,7 +84,8 @@ def _importtime(argv: list[str], wait_for_prompt: bool,
     """Microseconds of import (self time) per top-level package (and per module into
     ``modules``)."""
     log = Path(tempfile.mkstemp(prefix="tutor-bench-importtime-")[1])
-    env = child_environ(new_home())
+    home = new_home()
+    env = child_environ(home)
     shell = ["sh", "-c", 'exec "$@" 2>' + str(log), "sh", argv[0], "-X", "importtime",
              *argv[1:]]
     with Terminal(shell, env, cwd=neutral_dir()) as term:
@@ -94,6 +101,7 @@ def _importtime(argv: list[str], wait_for_prompt: bool,
             if modules is not None:
                 modules[found.group(3)] = int(found.group(1))
     log.unlink()
+    remove_home(home)
     return per_package
 
 
@@ -168,6 +176,7 @@ def _profile_verdict(rounds: int) -> None:
         return wrapper
 
     learner = Learner()
+    atexit_close(learner)
     session = learner.session
     cls = type(session)
     for name in ("engine_ready", "_set_up", "_preflight", "_confirmation_question",
@@ -212,10 +221,10 @@ def profile_memory() -> None:
     practice step run and judged in-process (each step in a fresh process)."""
     from practice import RUN_STEP, Learner, engine_api, remove_container, run_line
 
-    learner = Learner()
-    values = learner.enter(RUN_STEP)
-    passed, _ = learner.run(run_line(values["name"], values["port"]), RUN_STEP)
-    remove_container(engine_api(), values["name"])
+    with Learner() as learner:
+        values = learner.enter(RUN_STEP)
+        passed, _ = learner.run(run_line(values["name"], values["port"]), RUN_STEP)
+        remove_container(engine_api(), values["name"])
     assert passed
     tutor_modules = sorted(name for name in sys.modules if name.startswith("tutor."))
     extra = sorted(name for name in sys.modules if "." not in name and not name.startswith("_"))
@@ -224,7 +233,7 @@ def profile_memory() -> None:
                 "from practice import RUN_STEP, Learner, engine_api, remove_container, "
                 "run_line\nl = Learner(); v = l.enter(RUN_STEP)\n"
                 "l.run(run_line(v['name'], v['port']), RUN_STEP)\n"
-                "remove_container(engine_api(), v['name'])")
+                "remove_container(engine_api(), v['name']); l.close()")
     steps = [
         ("Baseline A", BASELINE_IMPORTS),
         ("A + every tutor module a practising session imports",
@@ -251,8 +260,7 @@ def profile_completion() -> None:
     from tutor.repl.completer import make_completer
     from tutor.repl.conversation import Conversation
 
-    with Crowd(engine_api()) as crowd:
-        learner = Learner()
+    with Crowd(engine_api()) as crowd, Learner() as learner:
         conversation = Conversation(learner.course, ProgressStore(learner.data_dir / "p.json"),
                                     learner.env.console, practice=learner.session)
         learner.session.engine.probe()

@@ -85,10 +85,10 @@ def _verdict_pairs(learner: Learner, reps: int) -> dict[str, list[float]]:
 
 
 def verdict_rows(reps: int) -> list[Result]:
-    learner = Learner()
-    alone = _verdict_pairs(learner, reps)
-    with Crowd(engine_api()) as crowd:
-        crowded = _verdict_pairs(Learner(), reps)
+    with Learner() as learner:
+        alone = _verdict_pairs(learner, reps)
+    with Crowd(engine_api()) as crowd, Learner() as learner:
+        crowded = _verdict_pairs(learner, reps)
         count = crowd.count
     results = []
     for what, command, goal, limit in (
@@ -130,8 +130,7 @@ def completion(reps: int) -> list[Result]:
     from tutor.repl.completer import make_completer
     from tutor.repl.conversation import Conversation
 
-    with Crowd(engine_api()) as crowd:
-        learner = Learner()
+    with Crowd(engine_api()) as crowd, Learner() as learner:
         session = learner.session
         conversation = Conversation(learner.course, ProgressStore(learner.data_dir / "p.json"),
                                     learner.env.console, practice=session)
