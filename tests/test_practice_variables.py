@@ -204,3 +204,39 @@ def test_only_the_engine_calls_the_forms_need_are_made():
     api.add_container("web")
     choose_values(api, [VarSpec("name", "free_name", "web")])
     assert set(api.call_names()) == {"containers"}
+
+
+# -- personal names on a shared engine ------------------------------------------------------
+
+
+@pytest.mark.parametrize("form, default, expected", [
+    ("free_name", "web", "web-3f2a"),
+    ("free_volume", "notes", "notes-3f2a"),
+    ("free_network", "backend", "backend-3f2a"),
+    ("free_image", "hello:1", "hello-3f2a:1"),
+    ("free_image", "localhost:5000/hello:1", "localhost:5000/hello-3f2a:1"),
+    ("free_port", "8080", str(8080 + (0x3f2a % 100) * 10)),
+    ("value", "8080", "8080"),             # a fixed value is never personal
+])
+def test_personal_defaults(form, default, expected):
+    from tutor.practice.variables import personal_default
+
+    assert personal_default(form, default, "3f2a") == expected
+
+
+def test_a_personal_port_stays_a_port():
+    from tutor.practice.variables import personal_default
+
+    assert personal_default("free_port", "65530", "ffff") == "65535"
+
+
+def test_personal_names_still_avoid_what_exists():
+    engine = FakeEngine()
+    engine.add_container("web-3f2a")
+    values = choose_values(engine, [VarSpec("name", "free_name", "web")], personal="3f2a")
+    assert values == {"name": "web-3f2a-2"}
+
+
+def test_without_a_suffix_names_start_from_the_default():
+    engine = FakeEngine()
+    assert choose_values(engine, [VarSpec("name", "free_name", "web")]) == {"name": "web"}

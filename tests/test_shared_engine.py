@@ -212,3 +212,40 @@ def test_a_name_the_learner_moves_is_reported_not_removed(api, tmp_path, made):
     assert f"image {ref}" not in out.split("You created these", 1)[-1]
     assert api.inspect_image(ref)["Id"] == after
     learner.conv.quit()
+
+
+def test_a_class_entering_a_step_together_gets_a_name_each(api, tmp_path, made):
+    """On an engine marked shared, two learners who enter the same step at the same
+    moment (nothing of theirs runs yet) are given different names, and both pass."""
+    first = Learner(api, tmp_path / "a", learner="a1b2c3d4e5f6")
+    second = Learner(api, tmp_path / "b", learner="f6e5d4c3b2a1")
+    second.course, second.lesson_id = first.course, first.lesson_id
+    lesson = first.course.lessons[0]
+    for learner in (first, second):
+        learner.env.shared_engine = True
+        learner.session.begin_lesson(lesson, learner.conv.progress.lesson(lesson.id))
+        learner.session.enter_step(lesson.id, lesson.steps[0])
+    names = [learner.session.values_for(lesson.steps[0])["name"] for learner in (first, second)]
+    made.extend(names + [learner.session.values_for(lesson.steps[0])["helper"]
+                         for learner in (first, second)])
+    assert names == [f"{first.base}-a1b2", f"{first.base}-f6e5"]
+    for learner, name in zip((first, second), names, strict=True):
+        learner.conv.start_lesson(lesson)
+        learner.output()
+        assert "Correct" in learner.say(f"docker run -d --name {name} busybox sleep 600")
+
+
+def test_another_learners_running_container_makes_names_personal(api, tmp_path, made):
+    """Without being told, the tutor notices a classroom: another learner's container runs
+    on the engine, so this learner's names start from their own suffix."""
+    alone = Learner(api, tmp_path / "alone", learner="0a0b0c0d0e0f")
+    lesson = alone.course.lessons[0]
+    alone.session.begin_lesson(lesson, alone.conv.progress.lesson(lesson.id))
+    other = f"other-{uuid.uuid4().hex[:8]}"
+    made.append(other)
+    created = api.create_container("busybox", command=["sleep", "600"], name=other,
+                                   labels={LEARNER_LABEL: "someone-else", **TEST_LABEL})
+    api.start(created["Id"])
+    alone.session.enter_step(lesson.id, lesson.steps[0])
+    made.append(alone.session.values_for(lesson.steps[0])["helper"])
+    assert alone.session.values_for(lesson.steps[0])["name"] == f"{alone.base}-0a0b"

@@ -28,6 +28,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--profile", metavar="NAME",
                         help="keep separate progress for one of several learners on this "
                         "machine (default: $DOCKER_TUTOR_PROFILE, else the one learner)")
+    parser.add_argument("--shared-engine", action="store_true",
+                        help="the Docker engine is shared by a class: names and ports in "
+                        "tasks get your own suffix (web-3f2a), so no two learners get the "
+                        "same (also $DOCKER_TUTOR_SHARED_ENGINE=1)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     lint = commands.add_parser("lint", help="validate lesson files",
                                description="Validate lesson files (default: the shipped lessons).")
@@ -110,6 +114,8 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> i
         env.workspace_dir = args.workspace.expanduser().resolve()
     if args.profile is not None:
         env.profile = args.profile or None
+    if args.shared_engine:
+        env.shared_engine = True
     if env.profile and (problem := profile_problem(env.profile)):
         env.stderr.write(f"docker-tutor: {problem}\n")
         return ExitStatus.USAGE

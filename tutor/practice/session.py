@@ -186,7 +186,7 @@ class PracticeSession:
         from tutor.practice.fixtures import SetupFailed
 
         try:
-            set_up(self.engine.api, self.place, state, self.owner)
+            set_up(self.engine.api, self.place, state, self.owner, self.env.shared_engine)
         except SetupFailed as error:
             self._say(f"Could not prepare this step: {error}", "tutor.error")
             return False

@@ -42,10 +42,11 @@ class StepState:
 
 
 def set_up(api: docker.APIClient, place: LessonPlace, state: StepState,
-           owner: Mapping[str, str]) -> None:
-    """Choose the step's values and create its fixtures (labelled with ``owner``); raises
-    SetupFailed or an engine error (the caller says which)."""
-    choose_missing(api, place, state.step, owner.get(LEARNER_LABEL))
+           owner: Mapping[str, str], shared: bool | None = None) -> None:
+    """Choose the step's values (``shared``: see choose_missing) and create its fixtures
+    (labelled with ``owner``); raises SetupFailed or an engine error (the caller says
+    which)."""
+    choose_missing(api, place, state.step, owner.get(LEARNER_LABEL), shared)
     state.values.update(recorded_values(place, state.step))
     for action in state.step.setup:
         apply_setup(api, action, state.values, state.label, place.workspace, owner)

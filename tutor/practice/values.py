@@ -32,12 +32,20 @@ def recorded_values(place: LessonPlace, step: Step | None) -> dict[str, str]:
     return values
 
 
+# How much of the learner id makes their names their own on a shared engine.
+PERSONAL_SUFFIX_LENGTH = 4
+
+
 def choose_missing(api: docker.APIClient, place: LessonPlace, step: Step,
-                   learner: str | None = None) -> None:
+                   learner: str | None = None, shared: bool | None = None) -> None:
     """Choose the vars not chosen yet and record them: the lesson's once per lesson (later
     steps reuse the same port), the step's as "step.var" (a restart asks for the same
     name and port as before, not "web-2"). A recorded name or port that someone else
-    has taken meanwhile (a shared engine) is chosen anew."""
+    has taken meanwhile (a shared engine) is chosen anew.
+
+    On a shared engine (``shared``, or None and another learner's containers are running)
+    names start from the learner's own suffix: two learners entering a step at the same
+    moment would otherwise both be given the first free ``web``."""
     record = place.record
     lesson_specs = place.lesson.variables if place.lesson else ()
     if learner is not None:
@@ -48,12 +56,25 @@ def choose_missing(api: docker.APIClient, place: LessonPlace, step: Step,
                                                         learner, record.created):
                 del record.values[key]
     missing = [spec for spec in lesson_specs if spec.name not in record.values]
-    if missing:
-        record.values.update(choose_values(api, missing))
     own = [spec for spec in step.own_vars() if step_key(step, spec.name) not in record.values]
+    if not missing and not own:
+        return
+    personal = None
+    if learner is not None and (shared or (shared is None and others_running(api, learner))):
+        personal = learner[:PERSONAL_SUFFIX_LENGTH].lower()
+    if missing:
+        record.values.update(choose_values(api, missing, personal))
     if own:
         record.values.update({step_key(step, name): value
-                              for name, value in choose_values(api, own).items()})
+                              for name, value in choose_values(api, own, personal).items()})
+
+
+def others_running(api: docker.APIClient, learner: str) -> bool:
+    """Whether another learner's containers (made through the tutor) run on this engine."""
+    from tutor.practice.labels import LEARNER_LABEL
+
+    running = api.containers(filters={"label": LEARNER_LABEL}) or []
+    return any((c.get("Labels") or {}).get(LEARNER_LABEL) != learner for c in running)
 
 
 def taken_by_others(api: docker.APIClient, form: str, value: str, learner: str,

@@ -93,7 +93,30 @@ def network_names(api: docker.APIClient) -> set[str]:
     return {network["Name"] for network in api.networks() or ()}
 
 
-def choose_values(api: docker.APIClient, specs: Iterable[VarSpec]) -> dict[str, str]:
+# On a shared engine each learner's ports start this far apart (by their suffix), so
+# a class that starts a step together does not race for 8080.
+PERSONAL_PORT_SPACING = 10
+PERSONAL_PORT_SLOTS = 100
+
+
+def personal_default(form: str, default: str, suffix: str) -> str:
+    """A var's starting point on a shared engine: ``web-3f2a``, ``hello-3f2a:1``, and a port
+    in this learner's own stretch above the default (a suffix is lowercase hex)."""
+    if form in ("free_name", "free_volume", "free_network"):
+        return f"{default}-{suffix}"
+    if form == "free_image":
+        repository, _, tag = default.rpartition(":")
+        return f"{repository}-{suffix}:{tag}"
+    if form == "free_port" and default.isdigit():
+        slot = int(suffix, 16) % PERSONAL_PORT_SLOTS
+        return str(min(int(default) + slot * PERSONAL_PORT_SPACING, 65535))
+    return default
+
+
+def choose_values(api: docker.APIClient, specs: Iterable[VarSpec],
+                  personal: str | None = None) -> dict[str, str]:
+    """Free values for ``specs``, starting from their defaults, or with ``personal`` (a
+    learner's suffix) from ``personal_default``."""
     specs = list(specs)
     values: dict[str, str] = {}
     # Volumes and networks have names of their own, apart from containers': listed once,
@@ -106,19 +129,20 @@ def choose_values(api: docker.APIClient, specs: Iterable[VarSpec]) -> dict[str, 
     names, ports = _names_of(listed), _ports_of(listed)
     info = None
     for spec in specs:
+        start = personal_default(spec.form, spec.default, personal) if personal else spec.default
         if spec.form == "free_name":
-            values[spec.name] = first_free_name(spec.default, names)
+            values[spec.name] = first_free_name(start, names)
             names.add(values[spec.name])
         elif spec.form == "free_port":
-            port = first_free_port(int(spec.default), ports)
+            port = first_free_port(int(start), ports)
             values[spec.name] = str(port)
             ports.add(port)
         elif spec.form in listers:
             names_of_kind = taken.setdefault(spec.form, listers[spec.form](api))
-            values[spec.name] = first_free_name(spec.default, names_of_kind)
+            values[spec.name] = first_free_name(start, names_of_kind)
             names_of_kind.add(values[spec.name])
         elif spec.form == "free_image":
-            values[spec.name] = first_free_image(api, spec.default)
+            values[spec.name] = first_free_image(api, start)
         elif spec.form == "engine_fact":
             info = info if info is not None else api.info()
             values[spec.name] = str(info.get(ENGINE_INFO_KEYS[spec.default], "unknown"))
