@@ -30,6 +30,14 @@ REPO = Path(__file__).resolve().parents[1]
 SHIPPED_LESSONS = REPO / "lessons"
 
 
+@pytest.fixture(autouse=True)
+def engine_not_shared(monkeypatch):
+    """Tests expect the lessons' own names: another test run's containers on the same
+    engine must not switch a test's learner to personal names (tests of that switch set
+    ``shared_engine`` themselves)."""
+    monkeypatch.setenv("DOCKER_TUTOR_SHARED_ENGINE", "0")
+
+
 def dedent(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
 

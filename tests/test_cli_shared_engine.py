@@ -25,8 +25,8 @@ def test_the_flag_marks_the_engine_shared(tmp_path):
 
 
 @pytest.mark.parametrize("value, shared", [
-    ("1", True), ("yes", True), ("true", True), ("", None), ("0", None), ("no", None),
-    ("false", None),
+    ("1", True), ("yes", True), ("true", True), ("", None), ("0", False), ("no", False),
+    ("False", False),
 ])
 def test_the_environment_variable(tmp_path, value, shared):
     assert quiet_env(tmp_path, {SHARED_ENGINE_VARIABLE: value}).shared_engine is shared

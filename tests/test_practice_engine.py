@@ -98,7 +98,7 @@ class Lab:
         self.env = Environment(stdout=io.StringIO(), stderr=io.StringIO(),
                                environ=dict(os.environ), data_dir=tmp_path / "data",
                                lessons_dir=lessons, stdout_isatty=False, stdin_isatty=False,
-                               width=300)
+                               width=300, shared_engine=False)  # names as the lesson has them
         self.session = PracticeSession(self.env)
         self.conv = Conversation(self.course, ProgressStore(tmp_path / "data" / "progress.json"),
                                  self.env.console, practice=self.session)

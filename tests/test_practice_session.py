@@ -25,7 +25,7 @@ from tutor.engine.runner import RunResult
 from tutor.environment import Environment
 from tutor.lessonfile.loader import load_course
 from tutor.practice.fixtures import FIXTURE_IMAGE_LABEL, FIXTURE_LABEL, FIXTURE_TAG_LABEL
-from tutor.practice.labels import SESSION_LABEL
+from tutor.practice.labels import LEARNER_LABEL, SESSION_LABEL
 from tutor.practice.pipeline import with_label
 from tutor.practice.protocol import Outcome
 from tutor.practice.session import PracticeSession
@@ -465,6 +465,24 @@ def test_another_learners_fixture_is_not_the_tutors_to_remove(session, runner, a
     assert outcome.confirm is not None
     assert "tutor-web-9876 was not created by the tutor" in outcome.confirm[0]
     assert runner.runs == []
+
+
+def test_another_learners_container_is_named_as_theirs(session, runner, api):
+    # Shared engine: their `docker run` through their tutor labelled it with their id.
+    api.add_container("web", labels={LEARNER_LABEL: "someone-else"})
+    api.add_container("mine")
+    outcome = session.run_command("docker rm -f web mine", None, None)
+    assert outcome.confirm is not None
+    question = outcome.confirm[0]
+    assert "web belongs to another learner on this shared engine: removing it breaks their " \
+           "lesson. mine was not created by the tutor for this step. Run it?" in question
+    assert runner.runs == []
+
+
+def test_the_learners_own_labelled_container_is_not_someone_elses(session, runner, api):
+    api.add_container("web", labels={LEARNER_LABEL: session.learner})
+    outcome = session.run_command("docker rm -f web", None, None)
+    assert outcome.confirm is not None and "another learner" not in outcome.confirm[0]
 
 
 def test_a_fixture_removed_by_its_id_prefix_needs_no_question(session, runner, api, lesson):

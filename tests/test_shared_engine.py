@@ -239,6 +239,7 @@ def test_another_learners_running_container_makes_names_personal(api, tmp_path, 
     """Without being told, the tutor notices a classroom: another learner's container runs
     on the engine, so this learner's names start from their own suffix."""
     alone = Learner(api, tmp_path / "alone", learner="0a0b0c0d0e0f")
+    alone.env.shared_engine = None  # not told either way
     lesson = alone.course.lessons[0]
     alone.session.begin_lesson(lesson, alone.conv.progress.lesson(lesson.id))
     other = f"other-{uuid.uuid4().hex[:8]}"

@@ -24,8 +24,9 @@ HOME_VARIABLE = "DOCKER_TUTOR_HOME"  # overrides the per-user data directory
 WORKSPACE_VARIABLE = "DOCKER_TUTOR_WORKSPACE"  # where practice files and commands go
 PROFILE_VARIABLE = "DOCKER_TUTOR_PROFILE"  # whose progress (--profile does the same)
 # A classroom's engine: names and ports in tasks get the learner's own suffix from the
-# first step on (--shared-engine does the same). Without it the tutor switches to them
-# once it sees another learner's running containers.
+# first step on (--shared-engine does the same); 0 says the engine is the learner's
+# alone. Unset, the tutor switches to them once it sees another learner's running
+# containers.
 SHARED_ENGINE_VARIABLE = "DOCKER_TUTOR_SHARED_ENGINE"
 PROFILE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 
@@ -74,8 +75,8 @@ class Environment:
     # Several learners on one machine: each profile keeps its own progress, history and
     # practice folders under <data>/profiles/<name>. None: the default learner.
     profile: str | None = None
-    # True: the engine is shared (personal names from the start); None: from the
-    # environment variable, else noticed on the engine.
+    # True: the engine is shared (personal names from the start); False: it is not (never
+    # personal); None: from the environment variable, else noticed on the engine.
     shared_engine: bool | None = None
     _console: Any = field(default=None, init=False, repr=False)
 
@@ -90,9 +91,9 @@ class Environment:
             self.stdout_isatty = _isatty(self.stdout)
         if self.profile is None:
             self.profile = self.environ.get(PROFILE_VARIABLE) or None
-        if self.shared_engine is None and self.environ.get(SHARED_ENGINE_VARIABLE, "") not in (
-                "", "0", "no", "false"):
-            self.shared_engine = True
+        shared = self.environ.get(SHARED_ENGINE_VARIABLE, "").strip().lower()
+        if self.shared_engine is None and shared:
+            self.shared_engine = shared not in ("0", "no", "false")
 
     @property
     def no_color(self) -> bool:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from tutor.checks.refs import is_image_id
 from tutor.practice.fixtures import FIXTURE_LABEL, fixture_tags, is_fixture_image
-from tutor.practice.labels import SESSION_LABEL
+from tutor.practice.labels import LEARNER_LABEL, SESSION_LABEL
 
 if TYPE_CHECKING:
     import docker
@@ -29,6 +29,7 @@ def confirmation_question(api: docker.APIClient, destruction: Destruction,
 
     session = owner.get(SESSION_LABEL)
     own: list[str] = []
+    others: list[str] = []  # made through another learner's tutor on this engine
     for target in destruction.targets:
         try:
             if destruction.kind == "containers":
@@ -36,6 +37,10 @@ def confirmation_question(api: docker.APIClient, destruction: Destruction,
                 labels = (details.get("Config") or {}).get("Labels") or {}
                 tutors = (FIXTURE_LABEL in labels and labels.get(SESSION_LABEL) == session) \
                     or created.made_container(details["Id"])
+                learner = labels.get(LEARNER_LABEL)
+                if not tutors and learner and learner != owner.get(LEARNER_LABEL):
+                    others.append(target)
+                    continue
             elif destruction.kind == "images":
                 image = api.inspect_image(target)
                 tutors = _tutors_image(image, target, session, created)
@@ -52,11 +57,17 @@ def confirmation_question(api: docker.APIClient, destruction: Destruction,
             continue
         if not tutors:
             own.append(target)
-    if not own:
+    if not own and not others:
         return None
-    return (f"This will {destruction.description}. {', '.join(own)} "
-            f"{'was' if len(own) == 1 else 'were'} not created by the tutor for this step. "
-            "Run it?")
+    said = []
+    if others:
+        said.append(f"{', '.join(others)} {'belongs' if len(others) == 1 else 'belong'} to "
+                    "another learner on this shared engine: removing "
+                    f"{'it' if len(others) == 1 else 'them'} breaks their lesson.")
+    if own:
+        said.append(f"{', '.join(own)} {'was' if len(own) == 1 else 'were'} not created by "
+                    "the tutor for this step.")
+    return f"This will {destruction.description}. {' '.join(said)} Run it?"
 
 
 def _tutors_image(image: dict, target: str, session: str | None,

@@ -312,8 +312,11 @@ def run_selftest(env: Environment, lesson_ids: Sequence[str]) -> ExitStatus:
                if lesson_ids else list(course.lessons))
     with tempfile.TemporaryDirectory(prefix="docker-tutor-selftest-") as scratch:
         # Commands' own output goes to a buffer: the report is what matters here.
+        # The lessons' own names unless told the engine is shared: another learner's
+        # containers must not change what is played (decoys sit on the default names).
         quiet_env = dataclasses.replace(env, stdout=io.StringIO(), stdout_isatty=False,
-                                        data_dir=Path(scratch))
+                                        data_dir=Path(scratch),
+                                        shared_engine=env.shared_engine or False)
         # One label value per run: two selftests on one engine leave each other alone.
         run_label = f"{SELFTEST_LABEL}={secrets.token_hex(6)}"
         scripted = ScriptedRun(quiet_env, run_label)
