@@ -75,11 +75,35 @@ DIAGNOSES: tuple[Diagnosis, ...] = (
     _d(r"you are not authorized|unauthorized: authentication required|denied: requested access",
        lambda m: "The registry wants you to log in (`docker login HOST`), or you may not push "
                  "to that repository name."),
-    _d(r"http: server gave HTTP response to HTTPS client",
-       lambda m: "The registry speaks plain HTTP. Docker allows that only for loopback "
-                 "addresses (localhost, 127.0.0.1) or registries listed as insecure in the "
-                 "daemon's config."),
+    # Podman (containers/image) says "pinging container registry HOST: ..." first.
+    _d(r"(?:pinging container registry (?P<registry>[^\s:]+(?::\d+)?): .*?)?"
+       r"http: server gave HTTP response to HTTPS client",
+       lambda m: _plain_http(m["registry"])),
+    _d(r"failed to find image (?P<image>\S+?): .*image not known",
+       lambda m: _podman_image_not_known(m["image"])),
 )
+
+
+def _plain_http(podman_registry: str | None) -> str:
+    if not podman_registry:
+        return ("The registry speaks plain HTTP. Docker allows that only for loopback "
+                "addresses (localhost, 127.0.0.1) or registries listed as insecure in the "
+                "daemon's config.")
+    return (f"The registry {podman_registry} speaks plain HTTP, and Podman wants HTTPS. "
+            "Unlike Docker, Podman makes no exception for localhost: list the registry as "
+            f'insecure in registries.conf (`[[registry]]` `location = "{podman_registry}"` '
+            "`insecure = true`, in /etc/containers/registries.conf, or "
+            "~/.config/containers/registries.conf for rootless Podman), then restart the "
+            "Podman service.")
+
+
+def _podman_image_not_known(image: str) -> str:
+    last = image.rsplit("/", 1)[-1]
+    note = f"The engine (Podman) has no image named `{image}`; `docker images` lists the names."
+    if ":" not in last and "@" not in last:
+        note += (" Without a tag it looks for exactly that name, and Podman's Docker-compatible "
+                 "API cannot push all tags at once (`--all-tags`): push each `NAME:TAG`.")
+    return note
 
 
 def diagnose(output: str) -> list[str]:

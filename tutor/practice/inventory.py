@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from tutor.checks.refs import repo_tags
+
 if TYPE_CHECKING:
     import docker
 
@@ -29,8 +31,7 @@ class Snapshot:
 
 def snapshot(api: docker.APIClient) -> Snapshot:
     containers = api.containers(all=True)
-    tags = frozenset(tag for image in api.images() for tag in image.get("RepoTags") or ()
-                     if tag != "<none>:<none>")
+    tags = frozenset(tag for image in api.images() for tag in repo_tags(image))
     return Snapshot(
         frozenset(c["Id"] for c in containers),
         {c["Id"]: (c.get("Names") or ["/" + c["Id"][:12]])[0].lstrip("/") for c in containers},

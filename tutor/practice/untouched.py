@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from tutor.checks.refs import repo_tags
+
 
 @dataclass(frozen=True)
 class EngineState:
@@ -23,8 +25,7 @@ class EngineState:
 
 
 def engine_state(api: Any) -> EngineState:
-    tags = {tag: image["Id"] for image in api.images() for tag in image.get("RepoTags") or ()
-            if tag != "<none>:<none>"}
+    tags = {tag: image["Id"] for image in api.images() for tag in repo_tags(image)}
     containers = {c["Id"]: ((c.get("Names") or ["/?"])[0].lstrip("/"), c.get("State") == "running")
                   for c in api.containers(all=True)}
     return EngineState(tags, containers)
