@@ -18,6 +18,8 @@ from tutor.checks.refs import parse_ref
 from tutor.course.placeholders import has_placeholder, render_value
 
 HTTP_TIMEOUT = 2.0
+# Where a local engine's published ports answer (CheckContext.http_host's usual values).
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 REGISTRY_TIMEOUT = 3.0
 MAX_BODY = 1 << 20
 MANIFEST_TYPES = ", ".join((
@@ -92,8 +94,12 @@ class HttpCheck(Check):
         url = f"http://{host}:{port}{path if path.startswith('/') else '/' + path}"
         answer = fetch(url, HTTP_TIMEOUT)
         if answer.status is None:
+            elsewhere = "" if ctx.http_host in LOCAL_HOSTS else (
+                f"; the engine runs on {ctx.http_host}, so the tutor asked there: a port "
+                f"published only on that machine's 127.0.0.1 (-p 127.0.0.1:{port}:...), or "
+                "behind a firewall, cannot be reached from this machine")
             return CheckResult.fail(f"GET {url} got no answer ({answer.problem}); "
-                                    f"expected HTTP {status}")
+                                    f"expected HTTP {status}{elsewhere}")
         if answer.status != status:
             return CheckResult.fail(f"GET {url} answered {answer.status}; expected {status}")
         if self.contains is not None:

@@ -79,6 +79,10 @@ DIAGNOSES: tuple[Diagnosis, ...] = (
     _d(r"(?:pinging container registry (?P<registry>[^\s:]+(?::\d+)?): .*?)?"
        r"http: server gave HTTP response to HTTPS client",
        lambda m: _plain_http(m["registry"])),
+    _d(r"error while creating mount source path '(?P<path>[^']+)': .*permission denied"
+       r"|invalid mount config for type \"bind\": (?:stat (?P<stat>\S+): permission denied"
+       r"|bind source path does not exist: (?P<missing>\S+))",
+       lambda m: _mount_source(m["path"] or m["stat"] or m["missing"], bool(m["missing"]))),
     _d(r"failed to find image (?P<image>\S+?): .*image not known",
        lambda m: _podman_image_not_known(m["image"])),
 )
@@ -95,6 +99,15 @@ def _plain_http(podman_registry: str | None) -> str:
             "`insecure = true`, in /etc/containers/registries.conf, or "
             "~/.config/containers/registries.conf for rootless Podman), then restart the "
             "Podman service.")
+
+
+def _mount_source(path: str, missing: bool) -> str:
+    first = (f"`{path}` does not exist where the engine runs: check the path."
+             if missing else f"The engine could not open `{path}` for the mount.")
+    return (f"{first} The engine makes the mount on its own machine, as its own user: a "
+            "rootless engine runs as the user who started it, who must be able to open "
+            "that folder, and a remote engine (ssh:// or tcp://) sees the files of its "
+            "machine, not of this one.")
 
 
 def _podman_image_not_known(image: str) -> str:

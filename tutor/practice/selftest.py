@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from tutor.checks import CheckResult
     from tutor.course.lesson import Course, Lesson
     from tutor.engine.connection import EngineStatus
+    from tutor.engine.product import EngineProduct
     from tutor.engine.runner import RunResult
     from tutor.environment import Environment
 
@@ -141,11 +142,13 @@ class ScriptedRun:
 
 
 def selftest_step(practice: PracticeSession, lesson: Lesson, step: CommandStep,
-                  report: StepReport, run_label: str, product: str | None = None) -> dict[str, str]:
+                  report: StepReport, run_label: str,
+                  product: EngineProduct | None = None) -> dict[str, str]:
     """Play one step. Each attempt starts from a fresh setup, so an attempt that removes
     a fixture cannot make the next one pass without doing anything. Returns the values
-    the solution was played with (later steps build on its results). ``product`` names
-    the engine (``Podman 4.3.1``): an attempt it cannot play is reported unsupported."""
+    the solution was played with (later steps build on its results). ``product`` is the
+    engine: an attempt it cannot play (tutor.practice.engine_limits) is reported
+    unsupported."""
     api = practice.engine.api
 
     def unsupported(what: str, actions, values: dict[str, str], output: str) -> bool:
@@ -246,11 +249,16 @@ def leftovers(api: docker.APIClient, before: Snapshot,
     return found
 
 
-def engine_product(practice: PracticeSession, status: EngineStatus) -> str:
-    """``Podman 4.3.1``, ``Docker Engine``...: what answers, for the engine's limits."""
+def engine_product(practice: PracticeSession, status: EngineStatus) -> EngineProduct:
+    """What answers (Podman, rootless, remote...): selftest knows the limits of some."""
     from tutor.engine.product import identify
 
-    return identify(practice.engine.endpoint, status.platform_name, status.components).name
+    try:
+        options = practice.engine.api.info().get("SecurityOptions")
+    except Exception:  # /info is only for the report; the run goes on without it
+        options = None
+    return identify(practice.engine.endpoint, status.platform_name, status.components,
+                    options if isinstance(options, list) else None)
 
 
 def run_selftest(env: Environment, lesson_ids: Sequence[str]) -> ExitStatus:
@@ -318,8 +326,7 @@ def run_selftest(env: Environment, lesson_ids: Sequence[str]) -> ExitStatus:
                 for failure in report.failures:
                     console.print(Text(f"    {failure}", style="tutor.feedback"))
                 for note in report.unsupported:
-                    console.print(Text(f"    unsupported by {product}: {note}",
-                                       style="tutor.muted"))
+                    console.print(Text(f"    unsupported here: {note}", style="tutor.muted"))
             roll_back(api, lesson_start, lesson_commands, run_label)
         remaining = leftovers(api, run_start, practice.owner)
         if remaining:
@@ -335,8 +342,9 @@ def run_selftest(env: Environment, lesson_ids: Sequence[str]) -> ExitStatus:
         passed = len(reports) - failed
         skipped = sum(len(report.unsupported) for report in reports)
         if skipped:
+            where = product.describe() + (f" on {product.remote}" if product.remote else "")
             console.print(f"{skipped} attempt{'s' if skipped > 1 else ''} unsupported by "
-                          f"{product} (listed above; not counted as failures)")
+                          f"{where} (listed above; not counted as failures)")
         console.print(f"selftest: {passed} passed, {failed} failed")
         return (ExitStatus.SELFTEST_FAILED if failed or remaining or touched
                 else ExitStatus.SUCCESS)
