@@ -272,7 +272,11 @@ class Engine:
                 pass
 
 
-_EXIT_ORDER = object()  # lives as long as the process: its finalizer never runs early
+class _Forever:
+    """An object that lives as long as the process: its finalizer never runs early."""
+
+
+_EXIT_ORDER = _Forever()
 
 
 def _close_before_exit(engine: Engine) -> None:

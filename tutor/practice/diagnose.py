@@ -31,9 +31,16 @@ DIAGNOSES: tuple[Diagnosis, ...] = (
     _d(r'container name "/?(?P<name>[^"]+)" is already in use',
        lambda m: f"A container named `{m['name']}` already exists (maybe stopped). Pick another "
                  f"name, or remove the old one first with `docker rm -f {m['name']}`."),
+    # A rootless engine (rootlesskit's port driver) says "listen tcp4 0.0.0.0:PORT: bind: ...".
+    _d(r"cannot expose privileged port (?P<port>\d+)",
+       lambda m: f"A rootless engine runs as your user, and ports below 1024 (here "
+                 f"{m['port']}) need privileges: publish on a port of 1024 or more "
+                 f"(`-p 8080:{m['port']}`), or let users open low ports: "
+                 f"`sudo sysctl net.ipv4.ip_unprivileged_port_start={m['port']}`."),
     _d(r"(?:Bind for \S*?:(?P<port>\d+) failed: )?port is already allocated"
-       r"|address already in use",
-       lambda m: f"Something already uses host port {_or(m, 'port', 'that')}. `docker ps` shows "
+       r"|(?:listen tcp[46]? \S*?:(?P<listen>\d+): bind: )?address already in use",
+       lambda m: f"Something already uses host port "
+                 f"{_or(m, 'port', _or(m, 'listen', 'that'))}. `docker ps` shows "
                  "which container publishes it; choose another host port (the number before "
                  "the colon in `-p HOST:CONTAINER`)."),
     _d(r"No such container: (?P<name>\S+)",
