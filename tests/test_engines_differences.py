@@ -142,3 +142,85 @@ def test_limits_need_the_engine_the_command_and_the_answer() -> None:
     assert limit_hit(podman, ["docker push localhost:5000/app:1"], answer) is None
     assert limit_hit(podman, push_all, "unauthorized: authentication required") is None
     assert limit_hit(None, push_all, answer) is None
+
+
+class _StartingRegistry:
+    """127.0.0.1:PORT that drops the first ``drops`` connections, as a proxy in front of
+    a registry that does not listen yet does, then answers the tags list."""
+
+    def __init__(self, drops: int) -> None:
+        import socket
+        import threading
+
+        self.drops = drops
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen()
+        self.port = self.server.getsockname()[1]
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        body = b'{"name": "hello", "tags": ["1"]}'
+        while True:
+            try:
+                client, _ = self.server.accept()
+            except OSError:
+                return
+            with client:
+                if self.drops > 0:
+                    self.drops -= 1
+                    continue  # closed without a word
+                client.recv(65536)
+                client.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                               b"Content-Length: %d\r\nConnection: close\r\n\r\n%s"
+                               % (len(body), body))
+
+    def close(self) -> None:
+        self.server.close()
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept = 0.0
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+        self.slept += seconds
+
+
+@pytest.mark.parametrize("drops", [0, 3])
+def test_a_registry_that_is_still_starting_gets_a_moment(drops: int) -> None:
+    from tutor.checks.network import RegistryTagCheck
+
+    registry = _StartingRegistry(drops)
+    clock = _Clock()
+    try:
+        ctx = CheckContext(api=None, workspace=Path("."), values={}, clock=lambda: clock.now,
+                           sleep=clock.sleep)
+        check = RegistryTagCheck(registry=f"127.0.0.1:{registry.port}", repository="hello",
+                                 tag="1")
+        result = check.evaluate(ctx)
+        assert result.passed, result.messages
+        assert clock.slept == pytest.approx(0.25 * drops)
+    finally:
+        registry.close()
+
+
+def test_a_registry_port_that_keeps_dropping_connections_is_reported() -> None:
+    from tutor.checks.network import REGISTRY_STARTING_SECONDS, RegistryTagCheck
+
+    registry = _StartingRegistry(drops=10_000)
+    clock = _Clock()
+    try:
+        ctx = CheckContext(api=None, workspace=Path("."), values={}, clock=lambda: clock.now,
+                           sleep=clock.sleep)
+        result = RegistryTagCheck(registry=f"127.0.0.1:{registry.port}", repository="hello",
+                                  tag="1").evaluate(ctx)
+        assert not result.passed
+        assert "cannot reach the registry" in result.messages[0]
+        assert "nothing answered HTTP" in result.messages[0]
+        assert clock.slept >= REGISTRY_STARTING_SECONDS
+    finally:
+        registry.close()

@@ -11,7 +11,15 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
-from tutor.checks.base import Check, CheckContext, CheckResult, excerpt, quote, to_int
+from tutor.checks.base import (
+    POLL_SECONDS,
+    Check,
+    CheckContext,
+    CheckResult,
+    excerpt,
+    quote,
+    to_int,
+)
 from tutor.checks.queries import inspect_image
 from tutor.checks.reading import ParseContext
 from tutor.checks.refs import parse_ref
@@ -21,6 +29,7 @@ HTTP_TIMEOUT = 2.0
 # Where a local engine's published ports answer (CheckContext.http_host's usual values).
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 REGISTRY_TIMEOUT = 3.0
+REGISTRY_STARTING_SECONDS = 5.0
 MAX_BODY = 1 << 20
 MANIFEST_TYPES = ", ".join((
     "application/vnd.docker.distribution.manifest.v2+json",
@@ -46,6 +55,9 @@ class Answer:
     body: bytes = b""
     headers: Any = None
     problem: str | None = None  # why there is no answer, in words
+    # The port took the connection and dropped it: a proxy (docker-proxy, rootlesskit,
+    # Podman's) in front of a program that does not listen yet, or not on that port.
+    dropped: bool = False
 
 
 def fetch(url: str, timeout: float, method: str = "GET",
@@ -61,9 +73,15 @@ def fetch(url: str, timeout: float, method: str = "GET",
             body = b""
         return Answer(error.code, body, error.headers)
     except urllib.error.URLError as error:
-        return Answer(problem=_describe_network_error(error.reason, timeout))
+        return Answer(problem=_describe_network_error(error.reason, timeout),
+                      dropped=_dropped(error.reason))
     except (http.client.HTTPException, ConnectionError, TimeoutError, OSError) as error:
-        return Answer(problem=_describe_network_error(error, timeout))
+        return Answer(problem=_describe_network_error(error, timeout), dropped=_dropped(error))
+
+
+def _dropped(reason: Any) -> bool:
+    return isinstance(reason, (http.client.RemoteDisconnected, ConnectionResetError,
+                               http.client.BadStatusLine))
 
 
 def _describe_network_error(reason: Any, timeout: float) -> str:
@@ -151,6 +169,13 @@ class RegistryTagCheck(Check):
         tag = render_value(self.tag, ctx.values)
         base = f"http://{registry}/v2/{repository}"
         answer = fetch(f"{base}/tags/list", REGISTRY_TIMEOUT, headers={"Accept": "application/json"})
+        # A registry container that was just started (by a step's setup) may not listen
+        # yet behind its published port: give it a moment before saying it is not there.
+        deadline = ctx.clock() + REGISTRY_STARTING_SECONDS
+        while answer.dropped and ctx.clock() < deadline:
+            ctx.sleep(POLL_SECONDS)
+            answer = fetch(f"{base}/tags/list", REGISTRY_TIMEOUT,
+                           headers={"Accept": "application/json"})
         if answer.status is None:
             return CheckResult.fail(f"cannot reach the registry at {registry} ({answer.problem}); "
                                     f"expected it to list {repository}:{tag}")

@@ -52,6 +52,7 @@ class StepReport:
     checked: int = 0  # attempts played
     # Attempts this engine cannot play (tutor.practice.engine_limits), with the reason.
     unsupported: list[str] = field(default_factory=list)
+    solution_unsupported: bool = False  # then the step is not counted as passed either
 
 
 def roll_back(api: docker.APIClient, before: Snapshot, commands: Sequence[str],
@@ -224,7 +225,9 @@ def selftest_step(practice: PracticeSession, lesson: Lesson, step: CommandStep,
     output = play_commands(practice, step.solution, values)
     result = practice.evaluate(step)
     report.checked += 1
-    if not result.passed and not unsupported("solution", step.solution, values, output):
+    if not result.passed and unsupported("solution", step.solution, values, output):
+        report.solution_unsupported = True
+    elif not result.passed:
         report.failures.append(
             f"solution {list(step.solution)} did not pass: {' | '.join(result.messages)}"
             f"\n{output}")
@@ -320,7 +323,9 @@ def run_selftest(env: Environment, lesson_ids: Sequence[str]) -> ExitStatus:
                 except Exception as error:  # report and go on with the next step
                     report.failures.append(f"crashed: {type(error).__name__}: {error}")
                     practice.leave_step(lesson.id, step)
-                mark = ("✔", "tutor.correct") if not report.failures else ("✘", "tutor.error")
+                mark = (("✘", "tutor.error") if report.failures else
+                        ("○", "tutor.muted") if report.solution_unsupported else
+                        ("✔", "tutor.correct"))
                 console.print(Text.assemble((f"{mark[0]} ", mark[1]), f"{lesson.id}/{step.id}",
                                             (f"  ({report.checked} checks)", "tutor.muted")))
                 for failure in report.failures:
@@ -339,12 +344,17 @@ def run_selftest(env: Environment, lesson_ids: Sequence[str]) -> ExitStatus:
             for change in touched:
                 console.print(Text(f"    {change}", style="tutor.error"))
         failed = sum(1 for report in reports if report.failures)
-        passed = len(reports) - failed
+        not_played = sum(1 for report in reports
+                         if report.solution_unsupported and not report.failures)
+        passed = len(reports) - failed - not_played
         skipped = sum(len(report.unsupported) for report in reports)
         if skipped:
             where = product.describe() + (f" on {product.remote}" if product.remote else "")
+            so_steps = (f", so {not_played} step{'s' if not_played > 1 else ''} (○) could not "
+                     "be played to the end" if not_played else "")
             console.print(f"{skipped} attempt{'s' if skipped > 1 else ''} unsupported by "
-                          f"{where} (listed above; not counted as failures)")
-        console.print(f"selftest: {passed} passed, {failed} failed")
+                          f"{where}{so_steps} (listed above; not counted as failures)")
+        skipped_steps = f", {not_played} skipped" if not_played else ""
+        console.print(f"selftest: {passed} passed, {failed} failed{skipped_steps}")
         return (ExitStatus.SELFTEST_FAILED if failed or remaining or touched
                 else ExitStatus.SUCCESS)
