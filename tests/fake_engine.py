@@ -86,6 +86,8 @@ class FakeEngine:
         self.calls: list[tuple] = []
         self.unavailable: BaseException | None = None
         self.clock = 1_700_000_000
+        # GET /version's Components: Podman's Docker-compatible API lists "Podman Engine".
+        self.components: list[dict] = [{"Name": "Engine", "Version": "20.10.24"}]
 
     # -- building the world ------------------------------------------------------------
 
@@ -225,6 +227,12 @@ class FakeEngine:
         return [call[0] for call in self.calls]
 
     # -- the API ---------------------------------------------------------------------------
+
+    def version(self, api_version=True):
+        self._record("version")
+        return {"Version": self.components[0]["Version"], "ApiVersion": "1.41",
+                "MinAPIVersion": "1.12", "Os": "linux", "Arch": "amd64",
+                "Components": [dict(c) for c in self.components]}
 
     def containers(self, quiet=False, all=False, trunc=False, latest=False, since=None,
                    before=None, limit=-1, size=False, filters=None):

@@ -47,6 +47,7 @@ class FakeEngine:
         self.api_ = api if api is not None else RecordingApi()
         self.problem = problem
         self.endpoint = Endpoint(host="unix:///nonexistent/docker.sock", source="test")
+        self.http_host = "127.0.0.1"  # where published ports answer (Engine.http_host)
         self.probes = 0
         self.invalidated = 0
 

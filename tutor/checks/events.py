@@ -11,7 +11,8 @@ from typing import Any
 
 from tutor.checks.base import Check, CheckContext, CheckResult, quote
 from tutor.checks.helpers import is_check_event
-from tutor.checks.queries import call
+from tutor.checks.images import find_image
+from tutor.checks.queries import call, is_podman
 from tutor.checks.reading import ParseContext
 from tutor.checks.refs import is_image_id, normalize
 from tutor.course.placeholders import has_placeholder, render_value
@@ -20,9 +21,24 @@ EVENT_TYPES = ("container", "image", "volume", "network", "daemon", "plugin", "s
                "node", "secret", "config")
 
 
+# Podman's Docker-compatible API reports `docker exec` as "exec" (and "exec_died"), where
+# Docker says "exec_create", "exec_start: CMD", "exec_die". Docker has no plain "exec".
+ACTION_ALIASES = {"exec_start": ("exec",)}
+
+# Podman's file event log (events_logger = "file", the default without journald) returns
+# nothing when `until` has passed already: it stops reading the log at once (podman issue
+# #29579). Asked up to a moment ahead, it reads the log; the call lasts until then.
+PODMAN_UNTIL_LEAD = 1.0
+
+
 def base_action(action: str) -> str:
     """``exec_start: sh -c ls`` -> ``exec_start``."""
     return action.split(":", 1)[0].strip()
+
+
+def action_matches(happened: str, wanted: str) -> bool:
+    base = base_action(happened)
+    return happened == wanted or base == wanted or base in ACTION_ALIASES.get(wanted, ())
 
 
 def actor_matches(event_type: str, event: dict, name: str) -> bool:
@@ -33,8 +49,9 @@ def actor_matches(event_type: str, event: dict, name: str) -> bool:
         return attributes.get("name") == name
     # A pull names the reference in the actor ID ("busybox:1.35") and only the repository
     # in "name"; tag and untag events have the image ID there and the reference in "name".
+    # Podman's pull events have no actor ID and the full reference in "name".
     actor_id = actor.get("ID") or event.get("id") or ""
-    typed = attributes.get("name", "") if is_image_id(actor_id) else actor_id
+    typed = attributes.get("name", "") if is_image_id(actor_id) or not actor_id else actor_id
     try:
         return bool(typed) and normalize(typed) == normalize(name)
     except ValueError:
@@ -53,7 +70,13 @@ class EventsCheck(Check):
         event_type = render_value(self.type, ctx.values)
         name = render_value(self.container, ctx.values)
         since = ctx.since
-        stream = call(ctx.api.events, since=int(since), until=f"{ctx.now():.9f}",
+        podman = is_podman(ctx.api)
+        until = ctx.now() + (PODMAN_UNTIL_LEAD if podman else 0.0)
+        # Podman tags the image `docker build -t` makes without a tag event: its one
+        # "build" event names the new image by ID. That image, named so now, was tagged.
+        built = (built_image_id(ctx, name)
+                 if podman and event_type == "image" and action == "tag" else None)
+        stream = call(ctx.api.events, since=int(since), until=f"{until:.9f}",
                       filters={"type": event_type}, decode=True)
         seen: list[str] = []
         elsewhere = 0  # matching events outside the learner's own commands
@@ -68,12 +91,14 @@ class EventsCheck(Check):
                 when = event.get("timeNano")
                 if when is not None and when < since * 1e9 - 1e6:
                     continue  # the engine's "since" has one-second steps
-                if name is not None and not actor_matches(event_type, event, name):
-                    continue
                 if is_check_event(event):
                     continue  # a check's own probe or helper, not the learner's work
                 happened = event.get("Action") or event.get("status") or ""
-                if happened == action or base_action(happened) == action:
+                if built is not None and happened == "build" and names_image(event, built):
+                    happened = action
+                elif name is not None and not actor_matches(event_type, event, name):
+                    continue
+                if action_matches(happened, action):
                     if shared and not _during(when, ctx.windows or ()):
                         elsewhere += 1
                         continue
@@ -100,6 +125,18 @@ class EventsCheck(Check):
                 f"{'one' if elsewhere == 1 else elsewhere} from elsewhere, and on a shared engine "
                 "the tutor cannot tell yours from someone else's; run the command here")
         return CheckResult.fail(f"no {subject} since this step began ({found})")
+
+
+def built_image_id(ctx: CheckContext, name: str | None) -> str | None:
+    """The ID (without ``sha256:``) of the image named exactly ``name``, if there is one."""
+    image = find_image(ctx.api, name) if name else None
+    return str(image["Id"]).removeprefix("sha256:") if image else None
+
+
+def names_image(event: dict, image_id: str) -> bool:
+    actor = event.get("Actor") or {}
+    named = {actor.get("ID") or "", (actor.get("Attributes") or {}).get("name") or ""}
+    return image_id in {value.removeprefix("sha256:") for value in named}
 
 
 # The engine stamps events a moment after the CLI returns, and clocks may differ slightly.

@@ -18,6 +18,7 @@ from typing import Any
 
 from tutor.checks.base import Missing
 from tutor.checks.queries import call
+from tutor.checks.refs import repo_tags
 
 # The fixture label of tutor.practice.fixtures, with a value no step uses: checks sit
 # below practice and cannot import it (tests/test_checks_volumes.py keeps them equal).
@@ -31,8 +32,7 @@ PREFERRED_IMAGES = ("busybox:latest",)
 def helper_image(api: Any) -> str | None:
     """An image to create the helper from: busybox when present, else any tagged image
     (the helper never runs, so what is inside does not matter); None when there is none."""
-    tags = [tag for image in call(api.images) or [] for tag in image.get("RepoTags") or []
-            if tag != "<none>:<none>"]
+    tags = [tag for image in call(api.images) or [] for tag in repo_tags(image)]
     for preferred in PREFERRED_IMAGES:
         if preferred in tags:
             return preferred

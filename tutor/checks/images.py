@@ -12,6 +12,7 @@ from tutor.checks.reading import ParseContext
 from tutor.checks.refs import (
     familiar,
     is_image_id,
+    local_name,
     normalize,
     parse_ref,
     reference_problem,
@@ -117,7 +118,13 @@ def find_image(api: Any, ref: str) -> dict | None:
     # The engine resolves IDs and ID prefixes too; a tag must really be one of its tags.
     wanted = normalize(ref)
     tags = {normalize(tag) for tag in image.get("RepoTags") or []}
-    return image if wanted in tags else None
+    if wanted in tags:
+        return image
+    # Podman names an image built with `podman build -t hello:1` localhost/hello:1 and
+    # resolves the short name hello:1 to it: that is the image the learner meant. (Docker
+    # never resolves hello:1 to an image named only localhost/hello:1.)
+    local = local_name(ref)
+    return image if local is not None and local in tags else None
 
 
 def other_tags(api: Any, ref: str) -> str:

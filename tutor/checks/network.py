@@ -11,14 +11,25 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
-from tutor.checks.base import Check, CheckContext, CheckResult, excerpt, quote, to_int
+from tutor.checks.base import (
+    POLL_SECONDS,
+    Check,
+    CheckContext,
+    CheckResult,
+    excerpt,
+    quote,
+    to_int,
+)
 from tutor.checks.queries import inspect_image
 from tutor.checks.reading import ParseContext
 from tutor.checks.refs import parse_ref
 from tutor.course.placeholders import has_placeholder, render_value
 
 HTTP_TIMEOUT = 2.0
+# Where a local engine's published ports answer (CheckContext.http_host's usual values).
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 REGISTRY_TIMEOUT = 3.0
+REGISTRY_STARTING_SECONDS = 5.0
 MAX_BODY = 1 << 20
 MANIFEST_TYPES = ", ".join((
     "application/vnd.docker.distribution.manifest.v2+json",
@@ -44,6 +55,9 @@ class Answer:
     body: bytes = b""
     headers: Any = None
     problem: str | None = None  # why there is no answer, in words
+    # The port took the connection and dropped it: a proxy (docker-proxy, rootlesskit,
+    # Podman's) in front of a program that does not listen yet, or not on that port.
+    dropped: bool = False
 
 
 def fetch(url: str, timeout: float, method: str = "GET",
@@ -59,9 +73,15 @@ def fetch(url: str, timeout: float, method: str = "GET",
             body = b""
         return Answer(error.code, body, error.headers)
     except urllib.error.URLError as error:
-        return Answer(problem=_describe_network_error(error.reason, timeout))
+        return Answer(problem=_describe_network_error(error.reason, timeout),
+                      dropped=_dropped(error.reason))
     except (http.client.HTTPException, ConnectionError, TimeoutError, OSError) as error:
-        return Answer(problem=_describe_network_error(error, timeout))
+        return Answer(problem=_describe_network_error(error, timeout), dropped=_dropped(error))
+
+
+def _dropped(reason: Any) -> bool:
+    return isinstance(reason, (http.client.RemoteDisconnected, ConnectionResetError,
+                               http.client.BadStatusLine))
 
 
 def _describe_network_error(reason: Any, timeout: float) -> str:
@@ -92,8 +112,12 @@ class HttpCheck(Check):
         url = f"http://{host}:{port}{path if path.startswith('/') else '/' + path}"
         answer = fetch(url, HTTP_TIMEOUT)
         if answer.status is None:
+            elsewhere = "" if ctx.http_host in LOCAL_HOSTS else (
+                f"; the engine runs on {ctx.http_host}, so the tutor asked there: a port "
+                f"published only on that machine's 127.0.0.1 (-p 127.0.0.1:{port}:...), or "
+                "behind a firewall, cannot be reached from this machine")
             return CheckResult.fail(f"GET {url} got no answer ({answer.problem}); "
-                                    f"expected HTTP {status}")
+                                    f"expected HTTP {status}{elsewhere}")
         if answer.status != status:
             return CheckResult.fail(f"GET {url} answered {answer.status}; expected {status}")
         if self.contains is not None:
@@ -145,6 +169,13 @@ class RegistryTagCheck(Check):
         tag = render_value(self.tag, ctx.values)
         base = f"http://{registry}/v2/{repository}"
         answer = fetch(f"{base}/tags/list", REGISTRY_TIMEOUT, headers={"Accept": "application/json"})
+        # A registry container that was just started (by a step's setup) may not listen
+        # yet behind its published port: give it a moment before saying it is not there.
+        deadline = ctx.clock() + REGISTRY_STARTING_SECONDS
+        while answer.dropped and ctx.clock() < deadline:
+            ctx.sleep(POLL_SECONDS)
+            answer = fetch(f"{base}/tags/list", REGISTRY_TIMEOUT,
+                           headers={"Accept": "application/json"})
         if answer.status is None:
             return CheckResult.fail(f"cannot reach the registry at {registry} ({answer.problem}); "
                                     f"expected it to list {repository}:{tag}")
@@ -188,6 +219,10 @@ class RegistryTagCheck(Check):
                  and (digest := parse_ref(d).digest) is not None]
         if remote in local:
             return CheckResult.ok()
+        # Podman keeps no digest of what it pushed (it compresses the layers anew, which
+        # makes another manifest): the manifest's config is the local image all the same.
+        if remote_config_digest(f"{base}/manifests/{tag}") == image.get("Id"):
+            return CheckResult.ok()
         if not local:
             return CheckResult.fail(
                 f"registry {registry} has {repository}:{tag} ({short_digest(remote)}), but local "
@@ -211,6 +246,20 @@ def remote_digest(url: str) -> str | None:
         if method == "GET" and answer.body:
             return "sha256:" + hashlib.sha256(answer.body).hexdigest()
     return None
+
+
+def remote_config_digest(url: str) -> str | None:
+    """The config digest of an image manifest (an image's ID is its config's digest);
+    None for a manifest list or an unreadable answer."""
+    answer = fetch(url, REGISTRY_TIMEOUT, headers={"Accept": MANIFEST_TYPES})
+    if answer.status != 200:
+        return None
+    try:
+        config = json.loads(answer.body).get("config") or {}
+    except (ValueError, AttributeError):
+        return None
+    digest = config.get("digest") if isinstance(config, dict) else None
+    return digest if isinstance(digest, str) else None
 
 
 def parse_registry_tag(value: Any, pc: ParseContext) -> RegistryTagCheck | None:

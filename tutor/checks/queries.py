@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import sys
+import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -53,6 +54,29 @@ def translate(error: BaseException) -> BaseException:
     if isinstance(error, engine_errors):
         return EngineUnavailable(f"the Docker engine could not be asked: {error}")
     return error
+
+
+# Podman's Docker-compatible API names itself in /version's Components (as
+# tutor.engine.product reads it for doctor). Asked once per client.
+PODMAN_COMPONENT = "Podman Engine"
+_podman_clients: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
+
+
+def is_podman(api: Any) -> bool:
+    """Whether the engine behind ``api`` is Podman (its Docker-compatible API)."""
+    try:
+        return _podman_clients[api]
+    except (KeyError, TypeError):
+        pass
+    version = call(api.version)
+    components = version.get("Components") if isinstance(version, dict) else None
+    podman = any(isinstance(c, dict) and c.get("Name") == PODMAN_COMPONENT
+                 for c in components or ())
+    try:
+        _podman_clients[api] = podman
+    except TypeError:  # a stand-in client that cannot be weakly referenced
+        pass
+    return podman
 
 
 def list_containers(api: Any) -> list[dict]:

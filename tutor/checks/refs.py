@@ -8,7 +8,9 @@ familiar short form (``busybox:latest``), the way ``docker images`` does.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 DEFAULT_DOMAIN = "docker.io"
 _DOMAIN_ALIASES = {"index.docker.io": DEFAULT_DOMAIN, "registry-1.docker.io": DEFAULT_DOMAIN}
@@ -83,6 +85,29 @@ def familiar(ref: str) -> str:
         if ref.startswith(prefix):
             return ref[len(prefix):]
     return ref
+
+
+def repo_tags(image: Mapping[str, Any]) -> list[str]:
+    """An image's tags the way ``docker images`` shows them (``busybox:latest``), without
+    ``<none>:<none>``. Podman's Docker-compatible API lists full names
+    (``docker.io/library/busybox:latest``); Docker's own engine the short ones."""
+    return [familiar(tag) for tag in image.get("RepoTags") or ()
+            if isinstance(tag, str) and tag != "<none>:<none>"]
+
+
+def local_name(ref: str) -> str | None:
+    """``localhost/hello:1`` for ``hello:1``: the name Podman gives an image built or
+    tagged with a short name, and the one it resolves that short name to first. None when
+    ``ref`` names its registry (``docker.io/hello``, ``localhost:5000/app``) or an ID."""
+    ref = ref.strip()
+    if is_image_id(ref) or "@" in ref:
+        return None
+    first, slash, _rest = ref.partition("/")
+    if slash and ("." in first or ":" in first or first == "localhost"):
+        return None
+    colon = ref.rfind(":")
+    tagged = colon > ref.rfind("/")
+    return f"localhost/{ref}" if tagged else f"localhost/{ref}:latest"
 
 
 

@@ -8,8 +8,10 @@ few seconds, and can check in a background thread so the toolbar never waits.
 
 from __future__ import annotations
 
+import atexit
 import threading
 import time
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from tutor.engine.diagnosis import diagnose, problem_for
-from tutor.engine.endpoint import Endpoint
+from tutor.engine.endpoint import Endpoint, published_host
 from tutor.engine.problem import (
     ApiVersionUnsupported,
     EngineProblem,
@@ -101,6 +103,15 @@ class Engine:
         self._api_version: str | None = None
         # Called (from whichever thread probed) when the engine's state changes.
         self.listeners: list[Callable[[], None]] = []
+        self._http_host: str | None = None
+        self._closes_at_exit = False  # ssh:// only: see _close_before_exit
+
+    @property
+    def http_host(self) -> str:
+        """Where this engine's published ports answer (its host when it is remote)."""
+        if self._http_host is None:
+            self._http_host = published_host(self.endpoint)
+        return self._http_host
 
     # -- the SDK client ------------------------------------------------------------------
 
@@ -121,6 +132,7 @@ class Engine:
         if self.endpoint.scheme == "ssh":
             # Like the docker CLI: go through the ssh client (and ~/.ssh/config).
             kwargs["use_ssh_client"] = True
+            _close_before_exit(self)
         return docker.APIClient(**kwargs)
 
     @property
@@ -286,6 +298,28 @@ class Engine:
                 client.close()
             except Exception:
                 pass
+
+
+class _Forever:
+    """An object that lives as long as the process: its finalizer never runs early."""
+
+
+_EXIT_ORDER = _Forever()
+
+
+def _close_before_exit(engine: Engine) -> None:
+    """Close an ssh:// engine's clients before urllib3's finalizers do at exit.
+
+    Their connections are ssh processes; urllib3 closes its pools at exit, when those
+    processes may have ended, and the docker SDK's ssh socket then prints
+    BrokenPipeError tracebacks. atexit runs the newest handler first, and making a
+    weakref.finalize makes sure their handler is registered before this one.
+    """
+    if engine._closes_at_exit:
+        return
+    engine._closes_at_exit = True
+    weakref.finalize(_EXIT_ORDER, lambda: None)
+    atexit.register(engine.close)
 
 
 def _platform_name(info: Mapping[str, Any]) -> str | None:

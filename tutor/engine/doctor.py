@@ -123,6 +123,10 @@ def run_doctor(env: Environment, endpoint: Endpoint | None = None,
     remote = remote_host(endpoint)
     if remote is not None:
         row("Remote host", remote)
+        row("Published ports", f"checked at {engine.http_host} (the engine's host)")
+        sharing = _ssh_sharing_advice(endpoint)
+        if sharing is not None:
+            advice.append(sharing)
     if endpoint.tls is not None:
         row("TLS", "verify server certificate" if endpoint.tls.verify
             else "on, without verifying the server", PLAIN)
@@ -159,6 +163,22 @@ def run_doctor(env: Environment, endpoint: Endpoint | None = None,
             print_problem(console, problem, indent=2)
     ok = status.ok and cli.path is not None
     return ExitStatus.SUCCESS if ok else ExitStatus.ENGINE_UNAVAILABLE
+
+
+def _ssh_sharing_advice(endpoint: Endpoint) -> EngineProblem | None:
+    if endpoint.scheme != "ssh":
+        return None
+    from urllib.parse import urlsplit
+
+    from tutor.engine.sshconfig import connection_sharing_advice
+
+    try:
+        parts = urlsplit(endpoint.host)
+        port = parts.port
+    except ValueError:
+        return None
+    return connection_sharing_advice(parts.hostname or "", parts.username, port) \
+        if parts.hostname else None
 
 
 def _compose_row(row: Any, compose: ComposeInfo | None) -> None:

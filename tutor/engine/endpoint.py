@@ -30,6 +30,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DEFAULT_SOCKET = Path("/var/run/docker.sock")
 DEFAULT_HOST = f"unix://{DEFAULT_SOCKET}"
@@ -241,6 +242,31 @@ def cli_environment(endpoint: Endpoint, environ: Mapping[str, str]) -> dict[str,
         if tls.cert_dir is not None:
             child["DOCKER_CERT_PATH"] = str(tls.cert_dir)
     return child
+
+
+# -- where published ports are ------------------------------------------------------------
+
+LOCAL_HTTP_HOST = "127.0.0.1"
+_UNSPECIFIED = ("", "0.0.0.0", "::", "localhost")
+
+
+def published_host(endpoint: Endpoint) -> str:
+    """The host whose ports ``docker run -p`` publishes: the engine's own host for a
+    tcp:// or ssh:// engine (an ssh alias resolved as ssh resolves it), else this
+    machine (127.0.0.1)."""
+    if endpoint.scheme not in ("tcp", "ssh") or endpoint.error is not None:
+        return LOCAL_HTTP_HOST
+    host = endpoint.host if "://" in endpoint.host else f"tcp://{endpoint.host}"
+    try:
+        parts = urlsplit(host)
+        name, port = parts.hostname or "", parts.port
+    except ValueError:
+        return LOCAL_HTTP_HOST
+    if endpoint.scheme == "ssh" and name:
+        from tutor.engine.sshconfig import ssh_settings  # runs ssh -G: only for ssh://
+
+        name = ssh_settings(name, parts.username, port).get("hostname") or name
+    return LOCAL_HTTP_HOST if name in _UNSPECIFIED else name
 
 
 # -- other engines, for suggestions only ------------------------------------------------

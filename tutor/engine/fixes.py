@@ -254,7 +254,8 @@ def ssh(s: Situation) -> EngineProblem:
             ProblemKind.SSH, "ssh:// engines need the paramiko package",
             f"Tried {s.tried}: the docker SDK the tutor uses reaches ssh:// engines "
             "through paramiko, which is not installed.",
-            f"Install it next to the tutor: pip install paramiko\n"
+            f"Install it next to the tutor: pip install paramiko (or pip install "
+            f"'docker-tutor[ssh]')\n"
             f"Or use a local engine: {s.reset}")
     return EngineProblem(
         ProblemKind.SSH, "Cannot open the ssh connection to the Docker engine",

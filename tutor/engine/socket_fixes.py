@@ -9,6 +9,8 @@ at all (a regular file, a directory) means the path is wrong.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tutor.engine.fixes import ROOTLESS_SETUP, Situation, indented, restart_commands
 from tutor.engine.problem import EngineProblem, ProblemKind
 from tutor.engine.socketfile import SocketFile, closed_directory, group_id
@@ -159,12 +161,32 @@ def _closed_directory(s: Situation) -> EngineProblem | None:
     closed = closed_directory(path, s.who) if path is not None else None
     if closed is None:
         return None
+    owner = _runtime_dir_owner(closed)
+    if owner is not None:  # /run/user/UID: a rootless engine's socket lives there
+        detail = (f"Tried {s.tried}: the directory {closed} is {owner}'s runtime directory, "
+                  f"closed to you: the socket inside is {owner}'s own engine (a rootless "
+                  "engine runs as the user who started it, for that user alone).")
+        lines = [f"Use your own engine instead: {s.reset}", ROOTLESS_SETUP]
+        return EngineProblem(ProblemKind.PERMISSION_DENIED, _summary(s), detail,
+                             "\n".join(lines))
     detail = (f"Tried {s.tried}: the directory {closed} is closed to you, so the socket "
               "inside cannot be reached (nor even looked at).")
     lines = [f"See who may enter it: ls -ld {closed}",
              "If it is another user's runtime directory, that is their engine: use your "
              f"own instead: {s.reset}", ROOTLESS_SETUP]
     return EngineProblem(ProblemKind.PERMISSION_DENIED, _summary(s), detail, "\n".join(lines))
+
+
+def _runtime_dir_owner(directory: Path) -> str | None:
+    """The user whose runtime directory (``/run/user/UID``) this is, by name if known."""
+    if directory.parent != Path("/run/user") or not directory.name.isdigit():
+        return None
+    try:
+        import pwd
+
+        return pwd.getpwuid(int(directory.name)).pw_name
+    except (ImportError, KeyError):
+        return f"user {directory.name}"
 
 
 def _usual_suspects(s: Situation) -> EngineProblem:

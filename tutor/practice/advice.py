@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from tutor.checks import walk
 from tutor.checks.files import FileCheck
+from tutor.checks.refs import repo_tags
 from tutor.course.placeholders import render_value
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ def implicit_latest(parsed: ParsedCommand, output: str, api: Any) -> str | None:
     if name not in parsed.args:  # typed with a tag (or by someone else's words)
         return None
     tags = sorted({tag.rsplit(":", 1)[1] for image in api.images(name=name)
-                   for tag in image.get("RepoTags") or () if tag.rsplit(":", 1)[0] == name})
+                   for tag in repo_tags(image) if tag.rsplit(":", 1)[0] == name})
     if not tags:
         return None
     which = ", ".join(f"`{name}:{tag}`" for tag in tags)

@@ -31,9 +31,16 @@ DIAGNOSES: tuple[Diagnosis, ...] = (
     _d(r'container name "/?(?P<name>[^"]+)" is already in use',
        lambda m: f"A container named `{m['name']}` already exists (maybe stopped). Pick another "
                  f"name, or remove the old one first with `docker rm -f {m['name']}`."),
+    # A rootless engine (rootlesskit's port driver) says "listen tcp4 0.0.0.0:PORT: bind: ...".
+    _d(r"cannot expose privileged port (?P<port>\d+)",
+       lambda m: f"A rootless engine runs as your user, and ports below 1024 (here "
+                 f"{m['port']}) need privileges: publish on a port of 1024 or more "
+                 f"(`-p 8080:{m['port']}`), or let users open low ports: "
+                 f"`sudo sysctl net.ipv4.ip_unprivileged_port_start={m['port']}`."),
     _d(r"(?:Bind for \S*?:(?P<port>\d+) failed: )?port is already allocated"
-       r"|address already in use",
-       lambda m: f"Something already uses host port {_or(m, 'port', 'that')}. `docker ps` shows "
+       r"|(?:listen tcp[46]? \S*?:(?P<listen>\d+): bind: )?address already in use",
+       lambda m: f"Something already uses host port "
+                 f"{_or(m, 'port', _or(m, 'listen', 'that'))}. `docker ps` shows "
                  "which container publishes it; choose another host port (the number before "
                  "the colon in `-p HOST:CONTAINER`)."),
     _d(r"No such container: (?P<name>\S+)",
@@ -75,11 +82,48 @@ DIAGNOSES: tuple[Diagnosis, ...] = (
     _d(r"you are not authorized|unauthorized: authentication required|denied: requested access",
        lambda m: "The registry wants you to log in (`docker login HOST`), or you may not push "
                  "to that repository name."),
-    _d(r"http: server gave HTTP response to HTTPS client",
-       lambda m: "The registry speaks plain HTTP. Docker allows that only for loopback "
-                 "addresses (localhost, 127.0.0.1) or registries listed as insecure in the "
-                 "daemon's config."),
+    # Podman (containers/image) says "pinging container registry HOST: ..." first.
+    _d(r"(?:pinging container registry (?P<registry>[^\s:]+(?::\d+)?): .*?)?"
+       r"http: server gave HTTP response to HTTPS client",
+       lambda m: _plain_http(m["registry"])),
+    _d(r"error while creating mount source path '(?P<path>[^']+)': .*permission denied"
+       r"|invalid mount config for type \"bind\": (?:stat (?P<stat>\S+): permission denied"
+       r"|bind source path does not exist: (?P<missing>\S+))",
+       lambda m: _mount_source(m["path"] or m["stat"] or m["missing"], bool(m["missing"]))),
+    _d(r"failed to find image (?P<image>\S+?): .*image not known",
+       lambda m: _podman_image_not_known(m["image"])),
 )
+
+
+def _plain_http(podman_registry: str | None) -> str:
+    if not podman_registry:
+        return ("The registry speaks plain HTTP. Docker allows that only for loopback "
+                "addresses (localhost, 127.0.0.1) or registries listed as insecure in the "
+                "daemon's config.")
+    return (f"The registry {podman_registry} speaks plain HTTP, and Podman wants HTTPS. "
+            "Unlike Docker, Podman makes no exception for localhost: list the registry as "
+            f'insecure in registries.conf (`[[registry]]` `location = "{podman_registry}"` '
+            "`insecure = true`, in /etc/containers/registries.conf, or "
+            "~/.config/containers/registries.conf for rootless Podman), then restart the "
+            "Podman service.")
+
+
+def _mount_source(path: str, missing: bool) -> str:
+    first = (f"`{path}` does not exist where the engine runs: check the path."
+             if missing else f"The engine could not open `{path}` for the mount.")
+    return (f"{first} The engine makes the mount on its own machine, as its own user: a "
+            "rootless engine runs as the user who started it, who must be able to open "
+            "that folder, and a remote engine (ssh:// or tcp://) sees the files of its "
+            "machine, not of this one.")
+
+
+def _podman_image_not_known(image: str) -> str:
+    last = image.rsplit("/", 1)[-1]
+    note = f"The engine (Podman) has no image named `{image}`; `docker images` lists the names."
+    if ":" not in last and "@" not in last:
+        note += (" Without a tag it looks for exactly that name, and Podman's Docker-compatible "
+                 "API cannot push all tags at once (`--all-tags`): push each `NAME:TAG`.")
+    return note
 
 
 def diagnose(output: str) -> list[str]:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tutor.checks.refs import repo_tags
 from tutor.course.placeholders import render_value
 from tutor.practice.workspace import OutsideWorkspace, write_file
 
@@ -202,7 +203,7 @@ def cleanup(api: docker.APIClient, label_value: str | None = None,
             pass
     image_selector = (FIXTURE_IMAGE_LABEL if label_value is None
                       else f"{FIXTURE_IMAGE_LABEL}={label_value}")
-    for image in api.images(filters={"label": [image_selector, *owned]}):
+    for image in labelled_images(api, image_selector, owner or {}):
         for tag in fixture_tags(image):
             try:
                 api.remove_image(tag, force=True)
@@ -243,6 +244,19 @@ def _remove_volumes_and_networks(api: docker.APIClient, selector: list[str],
     return removed
 
 
+def labelled_images(api: docker.APIClient, selector: str,
+                    also: Mapping[str, str]) -> list[dict]:
+    """Images with the label ``selector`` (``key`` or ``key=value``) and every label in
+    ``also``. One label filter goes to the engine: Podman's Docker-compatible API finds
+    no image at all when given several."""
+    found = []
+    for image in api.images(filters={"label": selector}):
+        labels = image.get("Labels") or {}
+        if all(labels.get(key) == value for key, value in also.items()):
+            found.append(image)
+    return found
+
+
 def fixture_tags(image: dict) -> list[str]:
     """The tag setup gave this image, if it still has it (not tags the learner added,
     nor images built FROM it, which inherit the labels but not the tag)."""
@@ -251,7 +265,7 @@ def fixture_tags(image: dict) -> list[str]:
     if not tag:
         return []
     wanted = tag if ":" in tag.rsplit("/", 1)[-1] else f"{tag}:latest"
-    return [wanted] if wanted in (image.get("RepoTags") or []) else []
+    return [wanted] if wanted in repo_tags(image) else []
 
 
 def is_fixture_image(image: dict, reference: str) -> bool:
@@ -279,7 +293,7 @@ def leftover_fixtures(api: docker.APIClient, learner: str,
             removed.append("container " + container["Names"][0].lstrip("/"))
         except docker.errors.NotFound:
             pass
-    for image in api.images(filters={"label": [FIXTURE_IMAGE_LABEL, mine]}):
+    for image in labelled_images(api, FIXTURE_IMAGE_LABEL, {LEARNER_LABEL: learner}):
         session = (image.get("Labels") or {}).get(SESSION_LABEL)
         if session is None or is_alive(session):
             continue

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from tutor.checks.refs import repo_tags
+
 if TYPE_CHECKING:
     import docker
 
@@ -32,8 +34,7 @@ class Snapshot:
 
 def snapshot(api: docker.APIClient, volumes_and_networks: bool = False) -> Snapshot:
     containers = api.containers(all=True)
-    tags = frozenset(tag for image in api.images() for tag in image.get("RepoTags") or ()
-                     if tag != "<none>:<none>")
+    tags = frozenset(tag for image in api.images() for tag in repo_tags(image))
     volumes: frozenset[str] = frozenset()
     networks: frozenset[str] = frozenset()
     if volumes_and_networks:

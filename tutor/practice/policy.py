@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from tutor.checks.refs import is_image_id
+from tutor.checks.refs import is_image_id, repo_tags
 from tutor.practice.fixtures import FIXTURE_LABEL, fixture_tags, is_fixture_image
 from tutor.practice.labels import LEARNER_LABEL, SESSION_LABEL
 
@@ -75,7 +75,7 @@ def _tutors_image(image: dict, target: str, session: str | None,
     """Whether removing ``target`` only removes names the tutor or this lesson made."""
     labels = image.get("Labels") or (image.get("Config") or {}).get("Labels") or {}
     ours = labels.get(SESSION_LABEL) == session
-    tags = [tag for tag in image.get("RepoTags") or () if tag != "<none>:<none>"]
+    tags = repo_tags(image)
     if is_image_id(target):  # by ID: every name it has goes
         return bool(tags) and all(
             (ours and tag in fixture_tags(image)) or created.made_image(tag) for tag in tags)

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from tutor.checks.refs import repo_tags
 from tutor.dockercli.naming import (
     CONTAINER_MAKERS,
     loaded_refs,
@@ -95,7 +96,7 @@ def image_id(api: Any, ref: str) -> str | None:
         if error.status_code == 400:  # not a valid reference: no such image
             return None
         raise
-    tags = {with_tag(tag) for tag in image.get("RepoTags") or ()}
+    tags = {with_tag(tag) for tag in repo_tags(image)}
     # The engine also resolves ID prefixes; only a real tag counts as a name.
     return image["Id"] if ref in tags or _same_familiar(ref, tags) else None
 

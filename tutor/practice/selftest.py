@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tutor.checks.refs import repo_tags
 from tutor.course.placeholders import render_template
 from tutor.course.practice_spec import PlayAction, WriteFile
 from tutor.engine import runner
+from tutor.practice.engine_limits import limit_hit
 from tutor.practice.inventory import Snapshot, snapshot
 from tutor.practice.pipeline import TypedCommand, with_label
 from tutor.practice.scripted import run_detached
@@ -37,6 +39,8 @@ if TYPE_CHECKING:
 
     from tutor.checks import CheckResult
     from tutor.course.lesson import Course, Lesson
+    from tutor.engine.connection import EngineStatus
+    from tutor.engine.product import EngineProduct
     from tutor.engine.runner import RunResult
     from tutor.environment import Environment
 
@@ -47,6 +51,9 @@ class StepReport:
     step: str
     failures: list[str] = field(default_factory=list)
     checked: int = 0  # attempts played
+    # Attempts this engine cannot play (tutor.practice.engine_limits), with the reason.
+    unsupported: list[str] = field(default_factory=list)
+    solution_unsupported: bool = False  # then the step is not counted as passed either
 
 
 def roll_back(api: docker.APIClient, before: Snapshot, commands: Sequence[str],
@@ -161,17 +168,31 @@ class ScriptedRun:
 
 
 def selftest_step(practice: PracticeSession, lesson: Lesson, step: CommandStep,
-                  report: StepReport, run_label: str) -> dict[str, str]:
+                  report: StepReport, run_label: str,
+                  product: EngineProduct | None = None) -> dict[str, str]:
     """Play one step. Each attempt starts from a fresh setup, so an attempt that removes
     a fixture cannot make the next one pass without doing anything. Returns the values
-    the solution was played with (later steps build on its results)."""
+    the solution was played with (later steps build on its results). ``product`` is the
+    engine: an attempt it cannot play (tutor.practice.engine_limits) is reported
+    unsupported."""
     api = practice.engine.api
 
+    def unsupported(what: str, actions, values: dict[str, str], output: str) -> bool:
+        limit = limit_hit(product, played(actions, values), output)
+        if limit is not None:
+            report.unsupported.append(f"{what} {list(actions)}: {limit.reason}")
+        return limit is not None
+
     def fresh_setup() -> tuple[dict[str, str], Snapshot] | None:
+        said = practice.env.stdout
+        mark = said.tell() if isinstance(said, io.StringIO) else 0
         practice.leave_step(lesson.id, step)
         values = practice.enter_step(lesson.id, step)
         if practice.state is None or not practice.state.ready:
-            report.failures.append("setup failed")
+            # What the session said about it (selftest's output goes to a buffer).
+            why = said.getvalue()[mark:].strip() if isinstance(said, io.StringIO) else ""
+            report.failures.append(f"setup failed: {' '.join(why.split())}" if why
+                                   else "setup failed")
             return None
         return values, snapshot(api, volumes_and_networks=True)
 
@@ -200,6 +221,9 @@ def selftest_step(practice: PracticeSession, lesson: Lesson, step: CommandStep,
         result, output, values = outcome
         reason = render_template(wrong.reason, values)
         messages = " | ".join(result.messages)
+        if not result.passed and reason.lower() not in messages.lower() and unsupported(
+                "wrong attempt", wrong.commands, values, output):
+            continue
         if result.passed:
             report.failures.append(f"wrong attempt passed: {list(wrong.commands)}\n{output}")
         elif reason.lower() not in messages.lower():
@@ -211,8 +235,8 @@ def selftest_step(practice: PracticeSession, lesson: Lesson, step: CommandStep,
         outcome = attempt(alternative)
         if outcome is None:
             return {}
-        result, output, _values = outcome
-        if not result.passed:
+        result, output, values = outcome
+        if not result.passed and not unsupported("alternative", alternative, values, output):
             report.failures.append(
                 f"alternative {list(alternative)} did not pass: "
                 f"{' | '.join(result.messages)}\n{output}")
@@ -226,7 +250,9 @@ def selftest_step(practice: PracticeSession, lesson: Lesson, step: CommandStep,
     output = play_commands(practice, step.solution, values)
     result = practice.evaluate(step)
     report.checked += 1
-    if not result.passed:
+    if not result.passed and unsupported("solution", step.solution, values, output):
+        report.solution_unsupported = True
+    elif not result.passed:
         report.failures.append(
             f"solution {list(step.solution)} did not pass: {' | '.join(result.messages)}"
             f"\n{output}")
@@ -269,19 +295,19 @@ def selftest_challenges(practice: PracticeSession, lesson: Lesson, run_label: st
 
 
 def leftovers(api: docker.APIClient, before: Snapshot,
-              owner: Mapping[str, str] | None = None) -> list[str]:
-    """Fixtures created during this run that are still there: this run's own (``owner``'s
-    labels), as another learner's fixtures on a shared engine come and go as they please."""
-    from tutor.practice.fixtures import FIXTURE_IMAGE_LABEL, FIXTURE_LABEL
+              owner: Mapping[str, str]) -> list[str]:
+    """Fixtures this run created that are still there (``owner``: the labels of this run's
+    fixtures; another selftest on a shared engine makes fixtures of its own meanwhile)."""
+    from tutor.practice.fixtures import FIXTURE_IMAGE_LABEL, FIXTURE_LABEL, labelled_images
 
-    owned = [f"{key}={value}" for key, value in (owner or {}).items()]
+    owned = [f"{key}={value}" for key, value in owner.items()]
     found = [f"container {c['Names'][0].lstrip('/')}"
              for c in api.containers(all=True, filters={"label": [FIXTURE_LABEL, *owned]})
              if c["Id"] not in before.containers]
     found += [f"image {tag}"
-              for image in api.images(filters={"label": [FIXTURE_IMAGE_LABEL, *owned]})
-              for tag in image.get("RepoTags") or ()
-              if tag not in before.image_tags and tag != "<none>:<none>"]
+              for image in labelled_images(api, FIXTURE_IMAGE_LABEL, owner)
+              for tag in repo_tags(image)
+              if tag not in before.image_tags]
     volumes = api.volumes(filters={"label": [FIXTURE_LABEL, *owned]}) or {}
     found += [f"volume {volume['Name']}" for volume in volumes.get("Volumes") or ()
               if volume["Name"] not in before.volumes]
@@ -289,6 +315,18 @@ def leftovers(api: docker.APIClient, before: Snapshot,
               for network in api.networks(filters={"label": [FIXTURE_LABEL, *owned]}) or ()
               if network["Name"] not in before.networks]
     return found
+
+
+def engine_product(practice: PracticeSession, status: EngineStatus) -> EngineProduct:
+    """What answers (Podman, rootless, remote...): selftest knows the limits of some."""
+    from tutor.engine.product import identify
+
+    try:
+        options = practice.engine.api.info().get("SecurityOptions")
+    except Exception:  # /info is only for the report; the run goes on without it
+        options = None
+    return identify(practice.engine.endpoint, status.platform_name, status.components,
+                    options if isinstance(options, list) else None)
 
 
 def run_selftest(env: Environment, lesson_ids: Sequence[str]) -> ExitStatus:
@@ -332,6 +370,7 @@ def run_selftest(env: Environment, lesson_ids: Sequence[str]) -> ExitStatus:
                 print_problem(console, status.problem, indent=2)
             return ExitStatus.ENGINE_UNAVAILABLE
         api = practice.engine.api
+        product = engine_product(practice, status)
         run_start = snapshot(api, volumes_and_networks=True)
         existed = engine_state(api)
         reports: list[StepReport] = []
@@ -346,17 +385,21 @@ def run_selftest(env: Environment, lesson_ids: Sequence[str]) -> ExitStatus:
                 report = StepReport(lesson.id, step.id)
                 reports.append(report)
                 try:
-                    values = selftest_step(practice, lesson, step, report, run_label)
+                    values = selftest_step(practice, lesson, step, report, run_label, product)
                     # With the values this run chose (a lesson's port may not be the default).
                     lesson_commands += played(step.solution, values)
                 except Exception as error:  # report and go on with the next step
                     report.failures.append(f"crashed: {type(error).__name__}: {error}")
                     practice.leave_step(lesson.id, step)
-                mark = ("✔", "tutor.correct") if not report.failures else ("✘", "tutor.error")
+                mark = (("✘", "tutor.error") if report.failures else
+                        ("○", "tutor.muted") if report.solution_unsupported else
+                        ("✔", "tutor.correct"))
                 console.print(Text.assemble((f"{mark[0]} ", mark[1]), f"{lesson.id}/{step.id}",
                                             (f"  ({report.checked} checks)", "tutor.muted")))
                 for failure in report.failures:
                     console.print(Text(f"    {failure}", style="tutor.feedback"))
+                for note in report.unsupported:
+                    console.print(Text(f"    unsupported here: {note}", style="tutor.muted"))
             roll_back(api, lesson_start, lesson_commands, run_label)
         for lesson in lessons:
             reports += selftest_challenges(practice, lesson, run_label, console)
@@ -371,7 +414,17 @@ def run_selftest(env: Environment, lesson_ids: Sequence[str]) -> ExitStatus:
             for change in touched:
                 console.print(Text(f"    {change}", style="tutor.error"))
         failed = sum(1 for report in reports if report.failures)
-        passed = len(reports) - failed
-        console.print(f"selftest: {passed} passed, {failed} failed")
+        not_played = sum(1 for report in reports
+                         if report.solution_unsupported and not report.failures)
+        passed = len(reports) - failed - not_played
+        skipped = sum(len(report.unsupported) for report in reports)
+        if skipped:
+            where = product.describe() + (f" on {product.remote}" if product.remote else "")
+            so_steps = (f", so {not_played} step{'s' if not_played > 1 else ''} (○) could not "
+                     "be played to the end" if not_played else "")
+            console.print(f"{skipped} attempt{'s' if skipped > 1 else ''} unsupported by "
+                          f"{where}{so_steps} (listed above; not counted as failures)")
+        skipped_steps = f", {not_played} skipped" if not_played else ""
+        console.print(f"selftest: {passed} passed, {failed} failed{skipped_steps}")
         return (ExitStatus.SELFTEST_FAILED if failed or remaining or touched
                 else ExitStatus.SUCCESS)

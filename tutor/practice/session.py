@@ -419,7 +419,8 @@ class PracticeSession:
         assert self.state is not None and self.state.step is step
         context = CheckContext(api=self.engine.api, workspace=self.workspace,
                                values=self.state.values, last_command=self.state.last_command,
-                               since=self.state.started, windows=tuple(self.state.windows))
+                               since=self.state.started, windows=tuple(self.state.windows),
+                               http_host=self.engine.http_host)
         return evaluate(step.check, context)
 
     def check_step(self, lesson_id: str, step: CommandStep) -> bool:

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from tutor.checks.refs import repo_tags
 from tutor.dockercli import DockerCliError, parse, split_command
 from tutor.dockercli.naming import named_image_refs, with_tag
 
@@ -30,8 +31,7 @@ class EngineState:
 
 
 def engine_state(api: Any) -> EngineState:
-    tags = {tag: image["Id"] for image in api.images() for tag in image.get("RepoTags") or ()
-            if tag != "<none>:<none>"}
+    tags = {tag: image["Id"] for image in api.images() for tag in repo_tags(image)}
     containers = {c["Id"]: ((c.get("Names") or ["/?"])[0].lstrip("/"), c.get("State") == "running")
                   for c in api.containers(all=True)}
     volumes = frozenset(v["Name"] for v in (api.volumes() or {}).get("Volumes") or ())

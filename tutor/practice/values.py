@@ -102,7 +102,8 @@ def taken_by_others(api: docker.APIClient, form: str, value: str, learner: str,
         # the one the learner made in an earlier step: the name is kept.
         return False
     if form == "free_port" and value.isdigit():
-        publishing = [c for c in api.containers(filters={"publish": value})
+        # Not the engine's "publish" filter: Podman's Docker-compatible API refuses it.
+        publishing = [c for c in api.containers()
                       if any(str(port.get("PublicPort")) == value for port in c.get("Ports") or ())]
         if publishing:
             return others(publishing)

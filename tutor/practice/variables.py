@@ -7,6 +7,8 @@ import socket
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from tutor.checks.refs import repo_tags
+
 if TYPE_CHECKING:
     import docker
 
@@ -82,7 +84,7 @@ def image_exists(api: docker.APIClient, ref: str) -> bool:
         image = api.inspect_image(ref)
     except docker.errors.NotFound:
         return False
-    return ref in (image.get("RepoTags") or ())
+    return ref in repo_tags(image)
 
 
 def volume_names(api: docker.APIClient) -> set[str]:
