@@ -313,7 +313,8 @@ def test_lessons_at_60_columns_show_every_id_whole(spawn):
     tutor.send_line("/lessons")
     tutor.expect_text("/start <id or number> opens a lesson.")
     quit_cleanly(tutor)
-    transcript = tutor.transcript()
+    # /lessons shows every title whole too (the greeting above it may cut them short).
+    transcript = tutor.transcript().split("/lessons", 1)[1]
     for lesson in course.lessons:
         assert re.search(rf"(?<![\w-]){re.escape(lesson.id)}(?![\w-])", transcript), lesson.id
     assert "…" not in transcript

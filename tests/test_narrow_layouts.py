@@ -44,6 +44,44 @@ def shipped() -> Course:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
+def test_the_greetings_table_is_one_line_per_lesson_with_every_id_whole(shipped, width):
+    console = console_of(width)
+    tables.lesson_table(console, shipped, Progress(), compact=True)
+    lines = printed(console)
+    rows = [line for line in lines if "│" in line]
+    assert len(rows) == len(shipped.lessons)
+    assert all(len(line.rstrip()) <= width for line in lines)
+    for lesson, row in zip(shipped.lessons, rows, strict=True):
+        assert whole_word(lesson.id, [row]), (lesson.id, row)
+
+
+def test_the_greetings_table_says_which_lessons_need_the_engine(shipped):
+    console = console_of(80)
+    tables.lesson_table(console, shipped, Progress(), compact=True)
+    rows = {line.split("│")[2].strip(): line.split("│")[3].strip()
+            for line in printed(console) if line.count("│") == 3}
+    assert rows["what-is-docker"] == "not started"
+    assert rows["image-commands"] == "needs engine"
+
+
+def test_a_greeting_too_narrow_for_one_line_per_lesson_falls_back_to_two():
+    long_id = "life-before-and-after-containers"
+    course = Course(title="T", lessons=(Lesson(id=long_id, title="A title", summary="s",
+                                               steps=()),))
+    console = console_of(40)
+    tables.lesson_table(console, course, Progress(), compact=True)
+    lines = printed(console)
+    assert whole_word(long_id, lines) and any("A title" in line for line in lines)
+
+
+@pytest.mark.parametrize("height, rows", [(50, 12), (24, 10), (16, 4), (5, 4)])
+def test_the_greeting_shows_fewer_lessons_on_a_short_terminal(height, rows):
+    from tutor.repl.greeting import greeting_rows
+
+    assert greeting_rows(height) == rows
+
+
+@pytest.mark.parametrize("width", WIDTHS)
 def test_lesson_table_shows_every_id_whole(shipped, width):
     console = console_of(width)
     tables.lesson_table(console, shipped, Progress())

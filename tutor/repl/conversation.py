@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from tutor.course.placeholders import render_template
-from tutor.practice.protocol import Outcome, Practice, describe_created, is_moved_name
+from tutor.practice.protocol import Outcome, Practice
 from tutor.progress import (
     PASSED,
     SKIPPED,
@@ -27,7 +27,7 @@ from tutor.progress import (
 )
 from tutor.quiz.schedule import utc_now
 from tutor.render import blocks as show
-from tutor.render import tables
+from tutor.repl import cleanup_offer, greeting
 from tutor.repl.activity import Activity
 from tutor.repl.asking import LessonKnowledge
 from tutor.repl.commands import dispatch
@@ -44,9 +44,6 @@ if TYPE_CHECKING:
 
 YES_WORDS = {"y", "yes"}
 
-
-# A course longer than this greets with the lessons around the next one, not all.
-GREETING_ROWS = 12
 WARM_INDEX_LESSONS = 100
 WARM_DELAY_SECONDS = 1.0
 
@@ -138,58 +135,11 @@ class Conversation:
     # -- what the tutor says first -----------------------------------------------
 
     def greet(self) -> None:
-        if self.lesson is not None:
-            show.say(self.console,
-                     f"Welcome back! Picking up “{self.lesson.title}” at step {self.index + 1}.",
-                     "tutor.heading")
-            after.say_quiz_advice(self, due_only=True)
-            step = self.lesson.steps[self.index]
-            if step.practice_task() is not None and self.practice is not None:
-                self._show_header()
-                show.say(self.console, "This is a practice step. Press Enter to set it up and "
-                         "see the task.", "tutor.muted")
-                self._setup_deferred = True
-                return
-            self.show_step()
-            return
-        show.say(self.console, "Hi! I'm your Docker tutor. We'll go through short lessons; "
-                 "I explain, ask questions and, in practice steps, check what you do "
-                 "against a real Docker engine.", "tutor.heading")
-        upcoming = self.next_lesson()
-        self._greeting_table(upcoming)
-        self._say_if_no_engine()
-        if upcoming:
-            show.say(self.console, f"Press Enter to start “{upcoming.title}”, "
-                     "/start <lesson> for another, or /help for all commands.")
-        else:
-            show.say(self.console, "You have finished every lesson. /start <lesson> to revisit one.")
-        after.say_quiz_advice(self)
+        greeting.greet(self)
 
-    def _greeting_table(self, upcoming: Lesson | None) -> None:
-        """The lessons, or for a long course the few around the next one: the greeting
-        stays one screen, and /lessons lists them all."""
-        lessons = self.course.lessons
-        if len(lessons) <= GREETING_ROWS:
-            tables.lesson_table(self.console, self.course, self.progress)
-            return
-        done = sum(1 for lesson in lessons if self.lesson_record(lesson).completed)
-        start = lessons.index(upcoming) if upcoming is not None else len(lessons) - GREETING_ROWS
-        start = max(0, min(start - 1, len(lessons) - GREETING_ROWS))
-        tables.lesson_table(self.console, self.course, self.progress,
-                            rows=range(start, start + GREETING_ROWS))
-        show.say(self.console, f"{len(lessons)} lessons in all, {done} done: /lessons lists "
-                 "every one.", "tutor.muted")
-
-    def _say_if_no_engine(self) -> None:
-        """On the start screen: in words, when the engine is plainly not there."""
-        if self.practice is None or not any(lesson.needs_engine for lesson in self.course.lessons):
-            return
-        problem = self.practice.plain_problem()
-        if problem is not None:
-            show.say(self.console, "Practice lessons (“needs engine”) run your docker commands "
-                     f"against a Docker engine, and none answers here: {problem} Concept "
-                     "lessons and quizzes work without it; `docker-tutor doctor` tells more.",
-                     "tutor.warning")
+    def defer_setup(self) -> None:
+        """A resumed practice step is set up when the learner presses Enter."""
+        self._setup_deferred = True
 
     def next_lesson(self) -> Lesson | None:
         """The first unfinished lesson whose prerequisites are done (tutor.study)."""
@@ -204,7 +154,7 @@ class Conversation:
             timer.daemon = True  # never keeps a leaving tutor waiting
             timer.start()
 
-    def _show_header(self) -> None:
+    def show_header(self) -> None:
         assert self.lesson is not None
         show.step_header(self.console, f"{self.lesson.title} · step {self.index + 1}/"
                                        f"{len(self.lesson.steps)}")
@@ -214,7 +164,7 @@ class Conversation:
             return
         self._setup_deferred = False
         step = self.lesson.steps[self.index]
-        self._show_header()
+        self.show_header()
         values = step.prepare(self)
         step.render(self.console, lambda text: render_template(text, values)
                     if "{{" in text else text)
@@ -251,43 +201,7 @@ class Conversation:
         return self.practice.check_step(self.lesson.id if self.lesson else "", step)
 
     def offer_cleanup(self, advance_after: bool = True) -> None:
-        """List what the learner created in this lesson and offer to remove it."""
-        if self.practice is None or self.lesson is None:
-            show.say(self.console, "Nothing to clean up without the engine.", "tutor.muted")
-            return
-        practice = self.practice
-        try:
-            items = practice.created_in_lesson()
-        except Exception as error:  # engine gone: say so, keep the list for later
-            show.say(self.console, f"Cannot list this lesson's resources: {error}",
-                     "tutor.warning")
-            return
-        moved = [item for item in items if is_moved_name(item)]
-        items = [item for item in items if not is_moved_name(item)]
-        if moved:
-            show.say(self.console, "These names existed before this lesson, and your commands "
-                     "gave them to new images; they stay as they are:", "tutor.heading")
-            show.bullets(self.console, [
-                f"{item['ref']} (it named image {item['replaced'].removeprefix('sha256:')[:12]} "
-                f"before: `docker tag {item['replaced'].removeprefix('sha256:')[:12]} "
-                f"{item['ref']}` puts it back, if that image still exists)" for item in moved])
-        if not items:
-            show.say(self.console, "Nothing from this lesson is left to clean up.", "tutor.muted")
-            return
-        show.say(self.console, "You created these in this lesson:", "tutor.heading")
-        show.bullets(self.console, [describe_created(item) for item in items])
-        cleanup_step = self.step if advance_after else None
-
-        def remove() -> None:
-            removed = practice.remove_created(items)
-            self.save()
-            if removed:
-                show.say(self.console, "Removed: " + ", ".join(removed) + ".", "tutor.done")
-            if cleanup_step is not None and self.step is cleanup_step:
-                self.advance()
-
-        self.confirm(f"Remove {'it' if len(items) == 1 else f'all {len(items)}'}? "
-                     "(answering no keeps them; press Enter afterwards to go on)", remove)
+        cleanup_offer.offer_cleanup(self, advance_after)
 
     # -- input ------------------------------------------------------------------
 
