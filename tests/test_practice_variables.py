@@ -240,3 +240,14 @@ def test_personal_names_still_avoid_what_exists():
 def test_without_a_suffix_names_start_from_the_default():
     engine = FakeEngine()
     assert choose_values(engine, [VarSpec("name", "free_name", "web")]) == {"name": "web"}
+
+
+@pytest.mark.parametrize("learner", ["3f2a9c0d1e2b", "bench-learner-7", "Ana", "x"])
+def test_a_personal_suffix_is_four_hex_digits_whatever_the_learner_id(learner):
+    from tutor.practice.values import personal_suffix
+
+    suffix = personal_suffix(learner)
+    assert len(suffix) == 4 and int(suffix, 16) >= 0
+    assert suffix == personal_suffix(learner)  # the same learner, the same names
+    if learner == "3f2a9c0d1e2b":
+        assert suffix == "3f2a"

@@ -61,12 +61,23 @@ def choose_missing(api: docker.APIClient, place: LessonPlace, step: Step,
         return
     personal = None
     if learner is not None and (shared or (shared is None and others_running(api, learner))):
-        personal = learner[:PERSONAL_SUFFIX_LENGTH].lower()
+        personal = personal_suffix(learner)
     if missing:
         record.values.update(choose_values(api, missing, personal))
     if own:
         record.values.update({step_key(step, name): value
                               for name, value in choose_values(api, own, personal).items()})
+
+
+def personal_suffix(learner: str) -> str:
+    """Four hex digits of the learner's own: the start of their id (so a teacher can tell
+    whose ``web-3f2a`` it is), or of its hash when the id is not hex (a --profile name)."""
+    start = learner[:PERSONAL_SUFFIX_LENGTH].lower()
+    if len(start) == PERSONAL_SUFFIX_LENGTH and all(c in "0123456789abcdef" for c in start):
+        return start
+    import hashlib
+
+    return hashlib.sha256(learner.encode()).hexdigest()[:PERSONAL_SUFFIX_LENGTH]
 
 
 def others_running(api: docker.APIClient, learner: str) -> bool:
