@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-VAR_FORMS = ("free_name", "free_port", "free_image", "value", "engine_fact")
+VAR_FORMS = ("free_name", "free_port", "free_image", "free_project", "value", "engine_fact")
 ENGINE_FACTS = ("kernel", "os", "architecture", "version")
 SETUP_FORMS = ("pull", "container", "image", "file")
 CONTAINER_STATES = ("running", "exited", "created")

@@ -121,7 +121,8 @@ def _create_container(api: docker.APIClient, spec: dict, values: dict[str, str],
         name=name,
         labels=labels,
         environment=spec.get("env"),
-        ports=list(ports) or None,
+        # docker-py appends "/tcp" to a plain entry: "80/tcp" goes as ("80", "tcp").
+        ports=[tuple(key.split("/", 1)) if "/" in key else key for key in ports] or None,
         host_config=host_config,
         detach=True,
     )

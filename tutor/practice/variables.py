@@ -22,6 +22,12 @@ def container_names(api: docker.APIClient) -> set[str]:
     return _names_of(api.containers(all=True))
 
 
+def compose_projects(containers: list[dict]) -> set[str]:
+    """The Compose projects the containers belong to (Compose labels each container)."""
+    return {project for c in containers
+            if (project := (c.get("Labels") or {}).get("com.docker.compose.project"))}
+
+
 def published_ports(api: docker.APIClient) -> set[int]:
     return _ports_of(api.containers(all=True))
 
@@ -89,9 +95,9 @@ def choose_values(api: docker.APIClient, specs: Iterable[VarSpec]) -> dict[str, 
     specs = list(specs)
     values: dict[str, str] = {}
     # One listing serves both names and ports: verdicts should cost few engine calls.
-    needs_listing = any(s.form in ("free_name", "free_port") for s in specs)
+    needs_listing = any(s.form in ("free_name", "free_port", "free_project") for s in specs)
     listed = api.containers(all=True) if needs_listing else []
-    names, ports = _names_of(listed), _ports_of(listed)
+    names, ports, projects = _names_of(listed), _ports_of(listed), compose_projects(listed)
     info = None
     for spec in specs:
         if spec.form == "free_name":
@@ -103,6 +109,12 @@ def choose_values(api: docker.APIClient, specs: Iterable[VarSpec]) -> dict[str, 
             ports.add(port)
         elif spec.form == "free_image":
             values[spec.name] = first_free_image(api, spec.default)
+        elif spec.form == "free_project":
+            # Chosen once; a project's containers carry no learner label, so the name is
+            # never taken back from the learner (the compose check tells another
+            # learner's project of the same name by the folder it was started from).
+            values[spec.name] = first_free_name(spec.default, projects)
+            projects.add(values[spec.name])
         elif spec.form == "engine_fact":
             info = info if info is not None else api.info()
             values[spec.name] = str(info.get(ENGINE_INFO_KEYS[spec.default], "unknown"))

@@ -1,0 +1,88 @@
+"""`removed`: these containers are gone, and the learner's commands removed no other.
+
+For practising ``prune`` safely: a prune removes whatever its filter matches, so a step
+about pruning judges both sides. The containers it names must no longer exist, and no
+other container may have been removed (a ``destroy`` event) while the learner's own
+commands ran in this step. Only those windows count: on a shared engine, someone else
+removes containers at any moment. Without windows (the check is evaluated outside the
+tutor) every removal since the step began counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tutor.checks.base import Check, CheckContext, CheckResult, name_list, quote
+from tutor.checks.events import _during
+from tutor.checks.queries import call, find_named, list_named
+from tutor.checks.reading import ParseContext
+from tutor.course.placeholders import render_value
+
+
+@dataclass(frozen=True, kw_only=True)
+class RemovedCheck(Check):
+    kind = "removed"
+    containers: tuple[str, ...]
+
+    def check(self, ctx: CheckContext) -> CheckResult:
+        wanted = [render_value(name, ctx.values) for name in self.containers]
+        found = []
+        remaining = [name for name in wanted if find_named(list_named(ctx.api, name), name)]
+        if remaining:
+            found.append(f"{_containers(remaining)} still exist"
+                         f"{'s' if len(remaining) == 1 else ''}; expected "
+                         f"{'it' if len(remaining) == 1 else 'them'} removed")
+        others = _other_removals(ctx, set(wanted))
+        if others:
+            found.append(f"{'your commands' if ctx.windows is not None else 'something'} also "
+                         f"removed {_containers(others)}, which "
+                         f"{'was' if len(others) == 1 else 'were'} not to be removed: a prune "
+                         f"removes everything its filters match, so narrow them "
+                         f"(--filter label=KEY=VALUE)")
+        return CheckResult.fail(*found) if found else CheckResult.ok()
+
+
+def _containers(names: list[str]) -> str:
+    noun = "container" if len(names) == 1 else "containers"
+    return f"{noun} {', '.join(quote(n) for n in names)}" if len(names) <= 4 else \
+        f"{noun} {name_list(names, 4)}"
+
+
+def _other_removals(ctx: CheckContext, wanted: set[str]) -> list[str]:
+    """Names of the containers destroyed since the step began (during the learner's
+    commands, when known) that are not ``wanted``."""
+    stream = call(ctx.api.events, since=int(ctx.since), until=f"{ctx.now():.9f}", decode=True,
+                  filters={"type": "container", "event": "destroy"})
+    try:
+        events: list[dict[str, Any]] = call(list, stream)
+    finally:
+        close = getattr(stream, "close", None)
+        if close:
+            close()
+    others: list[str] = []
+    for event in events:
+        if (event.get("Action") or event.get("status")) != "destroy":
+            continue
+        when = event.get("timeNano")
+        if when is not None and when < ctx.since * 1e9 - 1e6:
+            continue  # the engine's "since" has one-second steps
+        if ctx.windows is not None and not _during(when, ctx.windows):
+            continue  # not one of the learner's commands: someone else's business
+        name = ((event.get("Actor") or {}).get("Attributes") or {}).get("name") or \
+            str(event.get("id") or "?")[:12]
+        if name not in wanted and name not in others:
+            others.append(name)
+    return others
+
+
+def parse_removed(value: Any, pc: ParseContext) -> RemovedCheck | None:
+    fields = pc.fields(value)
+    if not fields.ok:
+        return None
+    before = len(pc.problems)
+    containers = fields.text_items("containers")
+    fields.finish()
+    if len(pc.problems) != before or not containers:
+        return None
+    return RemovedCheck(containers=containers)
