@@ -208,7 +208,8 @@ def test_container_ports_are_published_with_rendered_values(api):
     values = setup(api, "container", {"as": "web", "image": "busybox",
                                       "ports": {"80/tcp": "{{ port }}"}}, {"port": "18080"})
     [created] = api.created()
-    assert created["ports"] == ["80/tcp"]
+    # docker-py's form for a port with its protocol: "80/tcp" itself would become "80/tcp/tcp".
+    assert created["ports"] == [("80", "tcp")]
     assert created["host_config"] == {"PortBindings": {"80/tcp": 18080}}
     assert api.container(values["web"]).port_bindings == {
         "80/tcp": [{"HostIp": "", "HostPort": "18080"}]}

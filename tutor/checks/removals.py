@@ -6,6 +6,11 @@ other container may have been removed (a ``destroy`` event) while the learner's 
 commands ran in this step. Only those windows count: on a shared engine, someone else
 removes containers at any moment. Without windows (the check is evaluated outside the
 tutor) every removal since the step began counts.
+
+``among`` narrows what counts as "other" to containers with one of the given labels
+(``KEY`` or ``KEY=VALUE``): on a busy shared engine, containers the check can tell are
+someone's (the tutor's fixtures, a learner's), and not another user's churn that
+happened to end during the learner's command.
 """
 
 from __future__ import annotations
@@ -24,19 +29,22 @@ from tutor.course.placeholders import render_value
 class RemovedCheck(Check):
     kind = "removed"
     containers: tuple[str, ...]
+    among: tuple[str, ...] = ()  # label selectors; empty: every container counts
 
     def check(self, ctx: CheckContext) -> CheckResult:
         wanted = [render_value(name, ctx.values) for name in self.containers]
+        among = [render_value(selector, ctx.values) for selector in self.among]
         found = []
         remaining = [name for name in wanted if find_named(list_named(ctx.api, name), name)]
         if remaining:
             found.append(f"{_containers(remaining)} still exist"
                          f"{'s' if len(remaining) == 1 else ''}; expected "
                          f"{'it' if len(remaining) == 1 else 'them'} removed")
-        others = _other_removals(ctx, set(wanted))
+        others = _other_removals(ctx, set(wanted), among)
         if others:
-            found.append(f"{'your commands' if ctx.windows is not None else 'something'} also "
-                         f"removed {_containers(others)}, which "
+            when = "while your commands ran" if ctx.windows is not None else \
+                "since this step began"
+            found.append(f"{when}, the engine also removed {_containers(others)}, which "
                          f"{'was' if len(others) == 1 else 'were'} not to be removed: a prune "
                          f"removes everything its filters match, so narrow them "
                          f"(--filter label=KEY=VALUE)")
@@ -49,9 +57,18 @@ def _containers(names: list[str]) -> str:
         f"{noun} {name_list(names, 4)}"
 
 
-def _other_removals(ctx: CheckContext, wanted: set[str]) -> list[str]:
+def _matches(labels: dict[str, str], selectors: list[str]) -> bool:
+    """Whether the labels match one of the selectors (``KEY`` or ``KEY=VALUE``)."""
+    for selector in selectors:
+        key, eq, value = selector.partition("=")
+        if key in labels and (not eq or labels[key] == value):
+            return True
+    return False
+
+
+def _other_removals(ctx: CheckContext, wanted: set[str], among: list[str]) -> list[str]:
     """Names of the containers destroyed since the step began (during the learner's
-    commands, when known) that are not ``wanted``."""
+    commands, when known) that are not ``wanted`` (and match ``among``, when given)."""
     stream = call(ctx.api.events, since=int(ctx.since), until=f"{ctx.now():.9f}", decode=True,
                   filters={"type": "container", "event": "destroy"})
     try:
@@ -69,8 +86,10 @@ def _other_removals(ctx: CheckContext, wanted: set[str]) -> list[str]:
             continue  # the engine's "since" has one-second steps
         if ctx.windows is not None and not _during(when, ctx.windows):
             continue  # not one of the learner's commands: someone else's business
-        name = ((event.get("Actor") or {}).get("Attributes") or {}).get("name") or \
-            str(event.get("id") or "?")[:12]
+        attributes = (event.get("Actor") or {}).get("Attributes") or {}
+        if among and not _matches(attributes, among):
+            continue  # a container this check cannot tell is anyone's
+        name = attributes.get("name") or str(event.get("id") or "?")[:12]
         if name not in wanted and name not in others:
             others.append(name)
     return others
@@ -82,7 +101,8 @@ def parse_removed(value: Any, pc: ParseContext) -> RemovedCheck | None:
         return None
     before = len(pc.problems)
     containers = fields.text_items("containers")
+    among = fields.text_items("among", required=False) or ()
     fields.finish()
     if len(pc.problems) != before or not containers:
         return None
-    return RemovedCheck(containers=containers)
+    return RemovedCheck(containers=containers, among=among)
