@@ -8,7 +8,10 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import threading
 import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -61,9 +64,10 @@ def _labelled(thing: dict, selectors) -> bool:
 
 
 def service(engine: ComposeEngine, project: str, name: str, state: str = "running",
-            folder: str = "/work/app", oneoff: bool = False, exit_code: int = 0) -> str:
+            folder: str = "/work/app", oneoff: bool = False, exit_code: int = 0,
+            ports: dict[str, str] | None = None) -> str:
     container = f"{project}-{name}-1" if not oneoff else f"{project}-{name}-run-1"
-    engine.add_container(container, state=state, exit_code=exit_code, labels={
+    engine.add_container(container, state=state, exit_code=exit_code, ports=ports, labels={
         PROJECT_LABEL: project, SERVICE_LABEL: name, WORKING_DIR_LABEL: folder,
         ONEOFF_LABEL: "True" if oneoff else "False"})
     return container
@@ -196,6 +200,50 @@ def test_exec_in_a_service_is_seen_in_its_events():
     assert judge(engine, check, since=now - 5).passed
 
 
+@pytest.fixture
+def site() -> Iterator[int]:
+    """A web server on a loopback port, standing in for a service's published port."""
+
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = b"Hello from Flask! Quote of the day: be kind\n"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def test_http_asks_the_port_the_engine_published(site):
+    engine = ComposeEngine()
+    service(engine, "hello", "web", ports={"5000/tcp": str(site)})
+    service(engine, "hello", "quotes")
+    check = 'compose: {project: hello, http: {service: web, port: 5000, contains: "%s"}}'
+    assert judge(engine, check % "Quote of the day").passed
+    text = failure(judge(engine, check % "Goodbye"))
+    assert text.startswith(f'service "web"\'s port 5000, published on {site}: GET '
+                           f'http://127.0.0.1:{site}/ answered 200 but the page does not '
+                           f'contain "Goodbye"')
+    assert failure(judge(engine, check.replace("service: web", "service: quotes") % "x")) == (
+        'service "quotes" does not publish its port 5000 (ports: in the Compose file)')
+    assert failure(judge(engine, check.replace("service: web", "service: db") % "x")) == (
+        'service "db" has no running container to answer HTTP')
+
+
+def test_http_needs_a_service_and_a_port():
+    text = problems_of("compose: {project: hello, http: {port: 5000}}")
+    assert "service" in text
+    assert "port" in problems_of("compose: {project: hello, http: {service: web}}")
+
+
 # -- the real engine, with docker compose ---------------------------------------------------------
 
 
@@ -209,7 +257,8 @@ services:
   cache:
     image: busybox
     init: true
-    command: ["sleep", "300"]
+    command: ["sh", "-c", "mkdir -p /www && echo cached page > /www/index.html && exec httpd -f -p 8000 -h /www"]
+    ports: ["8000"]
 volumes:
   data:
 """
@@ -248,6 +297,11 @@ def test_real_project_up_exec_down(project):
     compose("up", "-d")
     up = f'compose: {{project: "{name}", services: [web, cache], directory: "{folder}"}}'
     assert judge(api, up, since=since).passed
+    page = f'{{compose: {{project: "{name}", http: {{service: cache, port: 8000, ' \
+           f'contains: cached page}}}}, wait: 10}}'
+    result = evaluate(parse_check(parse_yaml("check: " + page)["check"], WHERE, [], 1, set()),
+                      CheckContext(api=api, workspace=folder, values={}))
+    assert result.passed, result.messages
     exec_in = f'compose: {{project: "{name}", exec_in: cache}}'
     assert "no command ran" in failure(judge(api, exec_in, since=since))
     compose("exec", "-T", "cache", "true")

@@ -103,6 +103,25 @@ def test_among_narrows_the_others_to_containers_with_those_labels():
     assert judge(engine, since=now - 5, windows=windows, text=only_b).passed
 
 
+def test_among_like_counts_the_containers_of_the_same_owner():
+    engine = FakeEngine()
+    now = time.time()
+    engine.add_container("batch", labels={"owner": "me"})
+    engine.add_container("mine", state="exited", labels={"owner": "me"})
+    engine.add_container("theirs", state="exited", labels={"owner": "you"})
+    for name in ("job-1", "job-2", "mine", "theirs"):
+        engine.add_event("destroy", name=name, at=now)
+    engine.containers_[:] = [c for c in engine.containers_ if c.name == "batch"]
+    windows = ((now - 1, now + 1),)
+    like = ('removed: {containers: ["{{ a }}", "{{ b }}"], among_like: {container: batch, '
+            'label: owner}}')
+    message = failure(judge(engine, since=now - 5, windows=windows, text=like))
+    assert 'removed container "mine"' in message and "theirs" not in message
+    unlabelled = like.replace("label: owner", "label: team")
+    assert failure(judge(engine, since=now - 5, windows=windows, text=unlabelled)) == (
+        'container "batch" has no label team, which tells whose removed containers count')
+
+
 # -- the real engine ---------------------------------------------------------------------------
 
 

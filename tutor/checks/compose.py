@@ -11,6 +11,7 @@ by these labels, never by container names, which differ between the two
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,10 +25,12 @@ from tutor.checks.base import (
     excerpt,
     name_list,
     quote,
+    to_int,
 )
 from tutor.checks.containers import STATES, describe_state
 from tutor.checks.events import base_action
 from tutor.checks.files import workspace_path
+from tutor.checks.network import HttpCheck, parse_http
 from tutor.checks.queries import call, container_name
 from tutor.checks.reading import ParseContext
 from tutor.course.placeholders import has_placeholder, render_value
@@ -41,6 +44,14 @@ VOLUME_STATES = ("present", "absent")
 LOG_LINES = 4
 
 
+@dataclass(frozen=True)
+class ServiceHttp:
+    """A service's container port, wherever the engine published it, answers HTTP so."""
+
+    service: str
+    http: HttpCheck  # its port is the container's
+
+
 @dataclass(frozen=True, kw_only=True)
 class ComposeCheck(Check):
     kind = "compose"
@@ -50,6 +61,7 @@ class ComposeCheck(Check):
     down: bool = False
     volumes: str | None = None  # "present" / "absent"
     exec_in: str | None = None  # a service
+    http: ServiceHttp | None = None
 
     def check(self, ctx: CheckContext) -> CheckResult:
         project = render_value(self.project, ctx.values)
@@ -66,6 +78,8 @@ class ComposeCheck(Check):
             found += _volumes(ctx.api, project, self.volumes)
         if self.exec_in is not None and not found:
             found += _exec_in(ctx, project, render_value(self.exec_in, ctx.values))
+        if self.http is not None and not found:  # about the app alone, once all else is right
+            found += _http(ctx, containers, self.http)
         return CheckResult.fail(*found) if found else CheckResult.ok()
 
     def _services(self, ctx: CheckContext, project: str, containers: list[dict]) -> list[str]:
@@ -179,6 +193,29 @@ def _exec_in(ctx: CheckContext, project: str, service: str) -> list[str]:
             f"(no exec_start event for it); expected docker compose exec {service} ..."]
 
 
+def _http(ctx: CheckContext, containers: list[dict], spec: ServiceHttp) -> list[str]:
+    """Ask the service's published port: a lesson need not fix the host port (``ports:
+    ["5000"]`` lets the engine choose a free one, so two learners never clash)."""
+    service = render_value(spec.service, ctx.values)
+    port = to_int(render_value(spec.http.port, ctx.values), "http.port")
+    running = [c for c in containers if _labels(c).get(SERVICE_LABEL) == service
+               and c.get("State") == "running"]
+    if not running:
+        return [f"service {quote(service)} has no running container to answer HTTP"]
+    details = call(ctx.api.inspect_container, running[0]["Id"])
+    bindings = ((details.get("NetworkSettings") or {}).get("Ports") or {}).get(f"{port}/tcp")
+    host_port = next((b.get("HostPort") for b in bindings or [] if b.get("HostPort")), None)
+    if host_port is None:
+        return [f"service {quote(service)} does not publish its port {port} (ports: in the "
+                f"Compose file)"]
+    result = HttpCheck(port=int(host_port), path=render_value(spec.http.path, ctx.values),
+                       status=spec.http.status, contains=spec.http.contains).check(ctx)
+    if result.passed:
+        return []
+    return [f"service {quote(service)}'s port {port}, published on {host_port}: "
+            f"{result.messages[0]}"]
+
+
 def _logs(api: Any, container_id: str) -> str:
     try:
         raw = call(api.logs, container_id, tail=LOG_LINES)
@@ -214,6 +251,7 @@ def parse_compose(value: Any, pc: ParseContext) -> ComposeCheck | None:
     down = fields.flag("down")
     volumes = fields.one_of("volumes", VOLUME_STATES, required=False)
     exec_in = fields.template_text("exec_in", required=False)
+    http = _parse_http(fields, pc)
     if down and services:
         fields.field_problem("services", "a project that is down has no services running; "
                                          "drop services or down")
@@ -222,14 +260,34 @@ def parse_compose(value: Any, pc: ParseContext) -> ComposeCheck | None:
             .isalnum()):
         fields.field_problem("project", f"'{project}' is not a Compose project name (lowercase "
                                         f"letters, digits, - and _)")
-    if not (services or down or volumes or exec_in or directory):
+    if not (services or down or volumes or exec_in or directory or http):
         fields.problem("says nothing about the project: give services, down, volumes, "
-                       "directory or exec_in")
+                       "directory, exec_in or http")
     fields.finish()
     if len(pc.problems) != before or project is None:
         return None
     return ComposeCheck(project=project, services=services, directory=directory, down=down,
-                        volumes=volumes, exec_in=exec_in)
+                        volumes=volumes, exec_in=exec_in, http=http)
+
+
+def _parse_http(fields: Any, pc: ParseContext) -> ServiceHttp | None:
+    """``http: {service: web, port: 5000, path, status, contains}``: port is the container's."""
+    value = fields.raw("http")
+    if value is MISSING:
+        return None
+    where = pc.where.at_field("http")
+    line = fields.line_of("http") or pc.line
+    if not isinstance(value, dict):
+        pc.problem("must be a mapping such as {service: web, port: 5000}", where, line)
+        return None
+    service_fields = type(fields)({"service": value.get("service")} if "service" in value
+                                  else {}, where, pc.problems, line, fields.declared)
+    service = service_fields.template_text("service")
+    rest = {key: item for key, item in value.items() if key != "service"}
+    http = parse_http(rest, dataclasses.replace(pc, where=where, line=line))
+    if service is None or http is None:
+        return None
+    return ServiceHttp(service, http)
 
 
 def _parse_services(fields: Any) -> tuple[tuple[str, str], ...]:

@@ -7,10 +7,13 @@ commands ran in this step. Only those windows count: on a shared engine, someone
 removes containers at any moment. Without windows (the check is evaluated outside the
 tutor) every removal since the step began counts.
 
-``among`` narrows what counts as "other" to containers with one of the given labels
-(``KEY`` or ``KEY=VALUE``): on a busy shared engine, containers the check can tell are
-someone's (the tutor's fixtures, a learner's), and not another user's churn that
-happened to end during the learner's command.
+The engine does not say who removed a container, so on a busy shared engine another
+user's container may go during the learner's command. Two fields narrow what counts as
+"other": ``among`` to containers with one of the given labels (``KEY`` or
+``KEY=VALUE``), and ``among_like`` to containers that share a label's value with a
+given container: ``{container: "{{ batch }}", label: org.docker-tutor.learner}`` counts
+the containers of the learner a step's fixture was set up for, fixtures and their own
+alike, and nobody else's.
 """
 
 from __future__ import annotations
@@ -20,20 +23,34 @@ from typing import Any
 
 from tutor.checks.base import Check, CheckContext, CheckResult, name_list, quote
 from tutor.checks.events import _during
-from tutor.checks.queries import call, find_named, list_named
+from tutor.checks.queries import call, find_container, find_named, list_named
 from tutor.checks.reading import ParseContext
 from tutor.course.placeholders import render_value
+
+
+@dataclass(frozen=True)
+class Like:
+    """Containers that carry ``label`` with the value ``container`` has."""
+
+    container: str
+    label: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class RemovedCheck(Check):
     kind = "removed"
     containers: tuple[str, ...]
-    among: tuple[str, ...] = ()  # label selectors; empty: every container counts
+    among: tuple[str, ...] = ()  # label selectors; empty (and no among_like): every container
+    among_like: Like | None = None
 
     def check(self, ctx: CheckContext) -> CheckResult:
         wanted = [render_value(name, ctx.values) for name in self.containers]
         among = [render_value(selector, ctx.values) for selector in self.among]
+        if self.among_like is not None:
+            selector, why = _like(ctx, self.among_like)
+            if selector is None:
+                return CheckResult.fail(why)
+            among.append(selector)
         found = []
         remaining = [name for name in wanted if find_named(list_named(ctx.api, name), name)]
         if remaining:
@@ -49,6 +66,20 @@ class RemovedCheck(Check):
                          f"removes everything its filters match, so narrow them "
                          f"(--filter label=KEY=VALUE)")
         return CheckResult.fail(*found) if found else CheckResult.ok()
+
+
+def _like(ctx: CheckContext, like: Like) -> tuple[str | None, str]:
+    """The selector ``LABEL=VALUE`` of the reference container, or (None, why not)."""
+    name = render_value(like.container, ctx.values)
+    label = render_value(like.label, ctx.values)
+    details, why = find_container(ctx.api, name)
+    if details is None:
+        return None, f"{why}; it tells whose removed containers count ({label})"
+    value = ((details.get("Config") or {}).get("Labels") or {}).get(label)
+    if value is None:
+        return None, f"container {quote(name)} has no label {label}, which tells whose removed " \
+                     f"containers count"
+    return f"{label}={value}", ""
 
 
 def _containers(names: list[str]) -> str:
@@ -102,7 +133,17 @@ def parse_removed(value: Any, pc: ParseContext) -> RemovedCheck | None:
     before = len(pc.problems)
     containers = fields.text_items("containers")
     among = fields.text_items("among", required=False) or ()
+    among_like = None
+    if fields.has("among_like"):
+        like_fields = type(fields)(fields.raw("among_like"), pc.where.at_field("among_like"),
+                                   pc.problems, fields.line_of("among_like"), fields.declared)
+        if like_fields.ok:
+            container = like_fields.template_text("container")
+            label = like_fields.template_text("label")
+            like_fields.finish()
+            if container is not None and label is not None:
+                among_like = Like(container, label)
     fields.finish()
     if len(pc.problems) != before or not containers:
         return None
-    return RemovedCheck(containers=containers, among=among)
+    return RemovedCheck(containers=containers, among=among, among_like=among_like)
