@@ -124,6 +124,22 @@ def test_a_stopped_container_has_no_process():
     assert "top" not in engine.call_names()
 
 
+def test_a_container_that_stops_while_looked_at_says_how_it_ended():
+    from fake_objects import conflict
+
+    class StoppingEngine(TopEngine):
+        def top(self, container, ps_args=None):
+            found = self._find_container(container)
+            found.state, found.exit_code = "exited", 1
+            raise conflict(f"Container {found.id} is not running")
+
+    engine = StoppingEngine()
+    engine.add_container("web", cmd=["sh"], files={"/etc/passwd": PASSWD})
+    text = failure(judge(engine, '{process: {container: "{{ web }}", non_root: true}}'))
+    assert text == ('container "web" stopped while its processes were looked at: it is exited '
+                    '(exit code 1)')
+
+
 # -- the real engine ---------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ share a project, or one's ``docker compose down`` removes the other's containers
 
 from __future__ import annotations
 
+import time
 import urllib.request
 from pathlib import Path
 
@@ -65,6 +66,20 @@ def test_a_step_declares_a_free_project_var():
 # -- setup containers publish their ports (the real engine) ---------------------------------------
 
 
+def _page(url: str) -> bytes:
+    """The page, once the server in the just-started container listens (until then the
+    engine's proxy accepts and drops the connection)."""
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as answer:
+                return answer.read()
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
 @pytest.mark.engine
 def test_setup_container_publishes_a_port_given_with_its_protocol(tmp_path):
     api = require_engine()
@@ -81,7 +96,6 @@ def test_setup_container_publishes_a_port_given_with_its_protocol(tmp_path):
             "ports": {"80/tcp": "{{ port }}"}}), values, label, tmp_path, owner)
         bindings = api.inspect_container(values["web"])["NetworkSettings"]["Ports"]
         assert bindings["80/tcp"][0]["HostPort"] == str(port)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as answer:
-            assert answer.read() == b"published\n"
+        assert _page(f"http://127.0.0.1:{port}/") == b"published\n"
     finally:
         cleanup(api, label, owner)

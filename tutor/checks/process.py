@@ -13,10 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tutor.checks.base import Check, CheckContext, CheckResult, excerpt, quote
+from tutor.checks.base import (
+    Check,
+    CheckContext,
+    CheckResult,
+    EngineUnavailable,
+    Missing,
+    excerpt,
+    quote,
+)
 from tutor.checks.containers import describe_state
 from tutor.checks.files import read_file
-from tutor.checks.queries import call, find_container
+from tutor.checks.queries import call, find_container, inspect_container
 from tutor.checks.reading import ParseContext
 from tutor.course.placeholders import render_value
 
@@ -48,8 +56,14 @@ class ProcessCheck(Check):
                                     f"can only be looked at while it runs")
         main = main_process(ctx.api, details)
         if main is None:
+            # It ended between the two questions: say how, as for a stopped one.
+            now = inspect_container(ctx.api, details["Id"]) or {}
+            state = now.get("State") or {"Status": "removed"}
+            if not state.get("Running"):
+                return CheckResult.fail(f"{subject} stopped while its processes were looked at: "
+                                        f"it is {describe_state(state)}")
             return CheckResult.fail(f"{subject} is running, but its main process is not among "
-                                    f"the processes the engine lists (it may have just ended)")
+                                    f"the processes the engine lists")
         users = passwd_names(ctx.api, details["Id"])
         runs_as = _user_words(main.uid, users)
         does = f"{subject} runs its main process ({excerpt(main.command, 60)}) as {runs_as}"
@@ -70,7 +84,14 @@ class ProcessCheck(Check):
 def main_process(api: Any, details: dict) -> MainProcess | None:
     """The container's main process (PID 1 inside it), from the engine's process list."""
     pid = str((details.get("State") or {}).get("Pid") or "")
-    listing = call(api.top, details["Id"], ps_args=PS_ARGS) or {}
+    try:
+        listing = call(api.top, details["Id"], ps_args=PS_ARGS) or {}
+    except Missing:
+        return None  # removed meanwhile
+    except EngineUnavailable as error:
+        if error.status == 409:  # "is not running": it stopped meanwhile
+            return None
+        raise
     titles = [str(title).upper() for title in listing.get("Titles") or []]
     try:
         pid_at, uid_at = titles.index("PID"), titles.index("UID")
