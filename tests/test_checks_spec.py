@@ -105,7 +105,8 @@ def test_every_kind_parses():
                                                           ContainerCheck(name="web"))
     assert set(check_kinds()) == {"all", "any", "image", "container", "file", "exec", "http",
                                   "registry_tag", "archive", "workspace_file", "typed", "events",
-                                  "dockerfile", "volume", "network", "reach", "logs"}
+                                  "dockerfile", "volume", "network", "reach", "logs", "health",
+                                  "process", "image_contents", "compose", "removed"}
 
 
 def test_ports_forms():

@@ -287,8 +287,15 @@ def test_an_engine_lost_mid_command_is_an_engine_problem_and_tracking_resumes(
 # -- docker compose without the plugin -------------------------------------------------------------
 
 
-def test_compose_without_the_plugin_offers_docker_compose_when_installed(tmp_path, monkeypatch):
-    monkeypatch.setattr(preflight, "SYSTEM_PLUGIN_DIRS", ())  # this machine's own plugins
+@pytest.fixture
+def no_system_plugins(monkeypatch):
+    """The machine's own plugin folders out of sight (the test engine installs Compose in
+    /usr/local/lib/docker/cli-plugins)."""
+    monkeypatch.setattr(preflight, "SYSTEM_PLUGIN_DIRS", ())
+
+
+def test_compose_without_the_plugin_offers_docker_compose_when_installed(tmp_path,
+                                                                        no_system_plugins):
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     standalone = bin_dir / "docker-compose"
@@ -300,8 +307,7 @@ def test_compose_without_the_plugin_offers_docker_compose_when_installed(tmp_pat
     assert found is not None and found.instead == ["docker-compose", "up", "-d"]
 
 
-def test_compose_without_any_compose_says_how_to_install_it(tmp_path, monkeypatch):
-    monkeypatch.setattr(preflight, "SYSTEM_PLUGIN_DIRS", ())
+def test_compose_without_any_compose_says_how_to_install_it(tmp_path, no_system_plugins):
     environ = {"HOME": str(tmp_path), "PATH": str(tmp_path)}
     found = preflight.compose_advice(TypedCommand("", ["docker", "compose", "ps"], None), environ)
     assert found is not None and found.instead is None

@@ -120,6 +120,18 @@ class CheckFields(Fields):
             return None
         return value
 
+    def scalar_text(self, name: str, required: bool = True) -> str | None:
+        """Text, or a whole number written without quotes (a size, a uid)."""
+        value = self.raw(name, required)
+        if value is MISSING:
+            return None
+        converted = scalar_to_text(value)
+        if converted is None:
+            self.field_problem(name, f"must be text, found {describe_type(value)}"
+                               + _FLOAT_ADVICE * isinstance(value, float))
+            return None
+        return converted if self._placeholders(name, converted) else None
+
     def template_int(self, name: str, required: bool = True, default: int | None = None,
                      minimum: int | None = None, maximum: int | None = None) -> int | str | None:
         """A whole number, or text holding placeholders (converted when evaluated)."""

@@ -13,16 +13,21 @@ from typing import Any
 
 from tutor.checks.base import MAX_WAIT_SECONDS, Check
 from tutor.checks.combinators import parse_all, parse_any
+from tutor.checks.compose import parse_compose
 from tutor.checks.containers import parse_container
 from tutor.checks.docker_networks import parse_network
 from tutor.checks.dockerfile import parse_dockerfile
 from tutor.checks.events import parse_events
 from tutor.checks.files import parse_archive, parse_exec, parse_file, parse_workspace_file
+from tutor.checks.health import parse_health
+from tutor.checks.image_contents import parse_image_contents
 from tutor.checks.images import parse_image
 from tutor.checks.logs import parse_logs
 from tutor.checks.network import parse_http, parse_registry_tag
+from tutor.checks.process import parse_process
 from tutor.checks.reach import parse_reach
 from tutor.checks.reading import ParseContext, is_number_text
+from tutor.checks.removals import parse_removed
 from tutor.checks.typed import parse_typed
 from tutor.checks.volumes import parse_volume
 from tutor.course.placeholders import has_placeholder
@@ -51,6 +56,11 @@ CHECK_KINDS: dict[str, KindParser] = {
     "network": parse_network,
     "reach": parse_reach,
     "logs": parse_logs,
+    "health": parse_health,
+    "process": parse_process,
+    "image_contents": parse_image_contents,
+    "compose": parse_compose,
+    "removed": parse_removed,
 }
 
 COMMON_FIELDS = ("wait", "hint")

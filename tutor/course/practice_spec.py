@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-VAR_FORMS = ("free_name", "free_port", "free_image", "free_volume", "free_network", "value",
-             "engine_fact")
+VAR_FORMS = ("free_name", "free_port", "free_image", "free_volume", "free_network", "free_project",
+             "value", "engine_fact")
 ENGINE_FACTS = ("kernel", "os", "architecture", "version")
 SETUP_FORMS = ("pull", "container", "image", "volume", "network", "file")
 CONTAINER_STATES = ("running", "exited", "created")

@@ -24,6 +24,12 @@ def container_names(api: docker.APIClient) -> set[str]:
     return _names_of(api.containers(all=True))
 
 
+def compose_projects(containers: list[dict]) -> set[str]:
+    """The Compose projects the containers belong to (Compose labels each container)."""
+    return {project for c in containers
+            if (project := (c.get("Labels") or {}).get("com.docker.compose.project"))}
+
+
 def published_ports(api: docker.APIClient) -> set[int]:
     return _ports_of(api.containers(all=True))
 
@@ -104,7 +110,7 @@ PERSONAL_PORT_SLOTS = 100
 def personal_default(form: str, default: str, suffix: str) -> str:
     """A var's starting point on a shared engine: ``web-3f2a``, ``hello-3f2a:1``, and a port
     in this learner's own stretch above the default (a suffix is lowercase hex)."""
-    if form in ("free_name", "free_volume", "free_network"):
+    if form in ("free_name", "free_volume", "free_network", "free_project"):
         return f"{default}-{suffix}"
     if form == "free_image":
         repository, _, tag = default.rpartition(":")
@@ -126,9 +132,9 @@ def choose_values(api: docker.APIClient, specs: Iterable[VarSpec],
     taken: dict[str, set[str]] = {}
     listers = {"free_volume": volume_names, "free_network": network_names}
     # One listing serves both names and ports: verdicts should cost few engine calls.
-    needs_listing = any(s.form in ("free_name", "free_port") for s in specs)
+    needs_listing = any(s.form in ("free_name", "free_port", "free_project") for s in specs)
     listed = api.containers(all=True) if needs_listing else []
-    names, ports = _names_of(listed), _ports_of(listed)
+    names, ports, projects = _names_of(listed), _ports_of(listed), compose_projects(listed)
     info = None
     for spec in specs:
         start = personal_default(spec.form, spec.default, personal) if personal else spec.default
@@ -145,6 +151,12 @@ def choose_values(api: docker.APIClient, specs: Iterable[VarSpec],
             names_of_kind.add(values[spec.name])
         elif spec.form == "free_image":
             values[spec.name] = first_free_image(api, start)
+        elif spec.form == "free_project":
+            # Chosen once; a project's containers carry no learner label, so the name is
+            # never taken back from the learner (the compose check tells another
+            # learner's project of the same name by the folder it was started from).
+            values[spec.name] = first_free_name(start, projects)
+            projects.add(values[spec.name])
         elif spec.form == "engine_fact":
             info = info if info is not None else api.info()
             values[spec.name] = str(info.get(ENGINE_INFO_KEYS[spec.default], "unknown"))
