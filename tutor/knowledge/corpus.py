@@ -10,6 +10,7 @@ the quoted text and dropped from the searched words.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
@@ -149,14 +150,22 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+# A word in capitals inside a command written out (`--entrypoint PROGRAM`,
+# `docker exec -it NAME sh`) stands for what the learner fills in, not for a topic.
+METAVARIABLE = re.compile(r"\b[A-Z][A-Z0-9_]+\b")
+
+
 def topic_texts(course: Course) -> Iterator[str]:
     """Texts whose words are the course's topics: titles, headings, glossary names,
-    and what the lessons set in bold or as code."""
+    and what the lessons set in bold or as code (a standalone `CMD` is a topic, the
+    PROGRAM of `--entrypoint PROGRAM` is not)."""
     for lesson in course.lessons:
         yield lesson.title
         for entry in lesson.glossary:
             yield from entry.names
         for step in lesson.steps:
             for text in step.texts():
-                yield from emphasised(strip_placeholders(text))
+                for emphasis in emphasised(strip_placeholders(text)):
+                    has_lowercase = any(char.islower() for char in emphasis)
+                    yield METAVARIABLE.sub(" ", emphasis) if has_lowercase else emphasis
                 yield from (block.heading for block in split_blocks(text) if block.heading)

@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 
 # How much of a question (by IDF weight) the best passage must speak about.
 COVERAGE_TO_ANSWER = 0.55
+# The leading passages: at most this many, scored at least this share of the best.
+LEADING_PASSAGES = 3
+LEADING_SHARE = 0.9
 # Further passages are given while they score at least this share of the best one...
 RELATIVE_TO_BEST = 0.25
 # ...and another block of a step already quoted joins it when it scores this share.
@@ -120,9 +123,13 @@ class KnowledgeIndex:
             return Answer(question, False, corrections=query.corrections)
         best = order[0]
         closest = self._closest_lessons(scored, order)
-        found = bool(scored.score[best] > 0
-                     and scored.coverage.get(best, 0.0) >= COVERAGE_TO_ANSWER
-                     and best in scored.topical)
+        # A leading passage must answer: the best, or one scored nearly as well (a passage
+        # that only names the subject may outscore the one that answers the question).
+        leading = [number for number in order[:LEADING_PASSAGES]
+                   if scored.score[number] >= scored.score[best] * LEADING_SHARE]
+        found = scored.score[best] > 0 and any(
+            scored.coverage.get(number, 0.0) >= COVERAGE_TO_ANSWER and number in scored.topical
+            for number in leading)
         if not found:
             return Answer(question, False, closest_lessons=closest,
                           corrections=query.corrections)

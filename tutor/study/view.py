@@ -22,7 +22,7 @@ def show_report(console: Console, report: Report, now: datetime) -> None:
     # columns) no "skipped": numbers are never cut, only the lesson titles wrap.
     wide, narrow = console.width >= 100, console.width < 80
     table = Table(show_edge=False, pad_edge=False)
-    table.add_column("lesson", min_width=10)
+    table.add_column("lesson", min_width=10, overflow="fold")  # a long word breaks, never cut
     headers = ["steps", "questions right first time" if wide else "first try" if not narrow
                else "first", "hints", *(() if narrow else ("skipped",)), "time"]
     for header in headers:
