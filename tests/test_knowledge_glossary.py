@@ -7,7 +7,8 @@ from pathlib import Path
 from conftest import SHIPPED_LESSONS, dedent, line_of, write_course
 
 from tutor.course.lesson import GlossaryEntry
-from tutor.lessonfile.loader import lint, load_course, load_lesson
+from tutor.lessonfile.lesson_file import load_lesson
+from tutor.lessonfile.loader import lint, load_course
 
 LESSON = dedent(
     """

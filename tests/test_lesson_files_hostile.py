@@ -15,7 +15,8 @@ from conftest import SHIPPED_LESSONS
 
 from tutor.cli import main
 from tutor.environment import Environment
-from tutor.lessonfile.loader import lint, load_lesson
+from tutor.lessonfile.lesson_file import load_lesson
+from tutor.lessonfile.loader import lint
 from tutor.schema.yamldoc import MAX_VALUES, YamlError, parse_yaml
 from tutor.status import ExitStatus
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from conftest import FIRST_LESSON, SECOND_LESSON, SHIPPED_LESSONS, dedent, line_of, write_course
 
-from tutor.lessonfile.loader import lint, load_course, load_lesson
+from tutor.lessonfile.lesson_file import load_lesson
+from tutor.lessonfile.loader import lint, load_course
 from tutor.steps.choice import ChoiceStep
 from tutor.steps.say import SayStep
 from tutor.steps.text import AnswerPattern, TextStep

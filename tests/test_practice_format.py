@@ -10,7 +10,8 @@ from conftest import FakePractice, dedent, line_of, write_course
 from tutor.course.lesson import Course, Lesson
 from tutor.course.practice_spec import WriteFile
 from tutor.environment import Environment
-from tutor.lessonfile.loader import load_course, load_lesson
+from tutor.lessonfile.lesson_file import load_lesson
+from tutor.lessonfile.loader import load_course
 from tutor.progress import LessonRecord, Progress, ProgressStore
 from tutor.steps.cleanup import CleanupStep
 from tutor.steps.command import CommandStep

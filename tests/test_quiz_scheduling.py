@@ -8,12 +8,14 @@ import random
 from datetime import timedelta
 
 import pytest
+from conftest import SHIPPED_LESSONS
 from quizkit import FakeClock, write_quiz_course
 
 from tutor.lessonfile.loader import load_course
 from tutor.progress import Progress
 from tutor.progress.reviews import AGAIN, GOOD, HARD, QuestionRecord
-from tutor.quiz.questions import collect_questions, topic_ids
+from tutor.quiz.entries import topic_ids
+from tutor.quiz.questions import collect_questions
 from tutor.quiz.schedule import from_iso, rating_for, record_answer, refresh, replay
 from tutor.quiz.selection import AHEAD, DUE, KNOWN, MISSED, NEW, matching, pick_round
 from tutor.quiz.standing import is_due, is_mastered, topic_standings
@@ -288,3 +290,19 @@ def test_over_simulated_weeks_missed_questions_come_back_far_more_often(course):
     late = progress.quiz.questions[keys["kernel/ask"]]
     gap = from_iso(late.due or "") - from_iso(late.reviews[-1].at)
     assert gap > timedelta(days=14)  # well known: weeks between reviews
+
+
+def test_the_quiz_entries_a_cached_header_keeps_are_the_steps_own(tmp_path):
+    """What the start screen counts from lesson headers (tutor.quiz.entries) is what the
+    steps themselves say, after a round trip through the parse cache."""
+    from tutor.course.lesson import LazySteps
+    from tutor.quiz.entries import entries_from_steps, quiz_entries
+
+    load_course(SHIPPED_LESSONS, cache_dir=tmp_path)
+    course = load_course(SHIPPED_LESSONS, cache_dir=tmp_path)
+    assert all(isinstance(lesson.steps, LazySteps) for lesson in course.lessons)
+    noted = quiz_entries(course)
+    assert all(lesson.steps._steps is None for lesson in course.lessons)  # type: ignore[attr-defined]
+    from_steps = [entry for lesson in course.lessons for entry in entries_from_steps(lesson)]
+    assert noted == from_steps and len(noted) > 40
+    assert [entry.key for entry in noted] == [q.key for q in collect_questions(course)]

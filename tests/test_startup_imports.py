@@ -44,7 +44,7 @@ BOOTSTRAP = textwrap.dedent("""
 
 def modules_at_first_prompt(tmp_path: Path, progress: dict | None = None) -> set[str]:
     home = tmp_path / "home"
-    home.mkdir()
+    home.mkdir(exist_ok=True)
     if progress is not None:
         (home / "progress.json").write_text(json.dumps(progress))
     report = tmp_path / "modules.json"
@@ -71,4 +71,18 @@ def test_resuming_at_a_practice_step_loads_nothing_heavy_either(tmp_path):
     progress = {"version": 2, "learner": "abcdef012345",
                 "current": {"lesson": "container-commands", "step": "run-web"}, "lessons": {}}
     loaded = modules_at_first_prompt(tmp_path, progress)
+    assert [m for m in HEAVY if m in loaded] == []
+
+
+def test_a_returning_learner_starts_without_reading_any_step(tmp_path):
+    """Started again (the parse cache warm), with a lesson done and quiz answers: the start
+    screen counts reviews due and topic standings from the lessons' headers, so no step
+    type, check or lesson step is loaded before the first prompt."""
+    modules_at_first_prompt(tmp_path)  # the first start parses and caches the lessons
+    progress = {"version": 3, "learner": "abcdef012345", "lessons": {
+        "what-is-docker": {"completed_at": "2026-01-01T00:00:00+0000", "steps": {}}}}
+    loaded = modules_at_first_prompt(tmp_path, progress)
+    assert "tutor.lessonfile.loader" in loaded
+    assert "tutor.lessonfile.lesson_file" not in loaded and "tutor.checks.registry" not in loaded
+    assert [m for m in loaded if m.startswith("tutor.steps")] == [], sorted(loaded)
     assert [m for m in HEAVY if m in loaded] == []

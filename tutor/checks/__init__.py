@@ -8,9 +8,15 @@ A practice step passes when the engine is in the state its check describes::
     result.passed, result.messages, result.hints
 
 Engine failures raise ``EngineUnavailable`` (never a wrong verdict).
+
+The kinds' parsers (``parse_check``, ``CHECK_KINDS``: every check module) are imported
+when first named: the tutor imports this package before its first prompt, and parses
+checks only when a lesson file is not in the parse cache.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from tutor.checks.base import (
     Check,
@@ -19,7 +25,19 @@ from tutor.checks.base import (
     EngineUnavailable,
     Missing,
 )
-from tutor.checks.registry import CHECK_KINDS, check_kinds, parse_check
+
+if TYPE_CHECKING:
+    from tutor.checks.registry import CHECK_KINDS, check_kinds, parse_check
+
+_FROM_REGISTRY = ("CHECK_KINDS", "check_kinds", "parse_check")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FROM_REGISTRY:
+        from tutor.checks import registry
+
+        return getattr(registry, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def evaluate(check: Check, ctx: CheckContext) -> CheckResult:

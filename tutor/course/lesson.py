@@ -43,6 +43,25 @@ class Verdict:
     proposed: int | None = None
 
 
+@dataclass(frozen=True)
+class QuizEntry:
+    """One quiz question of a lesson as the lesson's header knows it (tutor.quiz.entries):
+    enough to count reviews due and topic standings without reading the steps."""
+
+    key: str  # the question's identity (tutor.quiz.questions.question_key)
+    topics: tuple[str, ...]
+    lesson_id: str
+
+
+# Choices are lettered a, b, c...: a choice step shows them so, and whoever reports a
+# verdict's ``proposed`` choice says its letter.
+CHOICE_LABELS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def choice_label(index: int) -> str:
+    return CHOICE_LABELS[index]
+
+
 class StepHost(Protocol):
     """What a step may ask of the conversation that shows it."""
 
@@ -220,6 +239,11 @@ class Lesson:
     # resources that live across steps (a registry port).
     variables: tuple[VarSpec, ...] = ()
     glossary: tuple[GlossaryEntry, ...] = ()
+    # The quiz topics its steps name: known without reading the steps (a course checks
+    # them against its declared topics on every start).
+    quiz_topics: frozenset[str] = frozenset()
+    # Its quiz questions, noted when the file was parsed; None: read them from the steps.
+    quiz_entries: tuple[QuizEntry, ...] | None = None
 
     def step_index(self, step_id: str) -> int | None:
         for index, step in enumerate(self.steps):

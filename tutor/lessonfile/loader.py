@@ -1,175 +1,27 @@
-"""Load and validate lesson files into a Course.
+"""Load and validate a lesson folder into a Course.
 
 A broken lesson never stops the tutor: its problems are collected and the other
 lessons still load. ``docker-tutor lint`` prints the same problems and fails.
+Lesson files come from the parse cache when unchanged; only the others are parsed
+(tutor.lessonfile.lesson_file, imported then: it needs every step type and check).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from tutor.course.lesson import Course, Lesson, Step, Topic
-from tutor.course.placeholders import template_names
-from tutor.course.practice_spec import BUILTIN_WORKSPACE, var_names
-from tutor.dockercli import DockerCliError, parse, split_command
-from tutor.dockercli.naming import named_image_refs
+from tutor.course.lesson import Course, Lesson, Topic
 from tutor.lessonfile.cache import ParseCache
-from tutor.lessonfile.glossary import glossary_warnings, parse_glossary
-from tutor.lessonfile.quizlint import check_quiz_fields, topic_problems
-from tutor.lessonfile.recap import parse_recap
+from tutor.lessonfile.glossary import glossary_warnings
+from tutor.lessonfile.yamlfile import ID_PATTERN, read_yaml_file
 from tutor.schema.fields import MISSING, Fields
 from tutor.schema.location import LessonProblem, Where
-from tutor.schema.yamldoc import LineList, YamlError, parse_yaml
-from tutor.steps import STEP_TYPES
-from tutor.steps.practice_fields import parse_vars
 from tutor.suggest import did_you_mean
 
 COURSE_FILE = "course.yaml"
 MISSING_COURSE = (f"is missing: a lesson folder needs a {COURSE_FILE} with the course's title "
                   "and its lessons in order (title: ..., lessons: [lesson-id, ...])")
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-
-
-def _read(path: Path, problems: list[LessonProblem]) -> object | None:
-    where = Where(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        problems.append(LessonProblem(where, "file not found"))
-        return None
-    except OSError as error:
-        problems.append(LessonProblem(where, f"cannot be read: {error.strerror or error}"))
-        return None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        problems.append(LessonProblem(
-            where, f"is not UTF-8 text: byte 0x{data[error.start]:02x} at column {column} "
-                   "cannot be read (save the file as UTF-8)", line))
-        return None
-    try:
-        return parse_yaml(text)
-    except YamlError as error:
-        problems.append(LessonProblem(where, error.message, error.line))
-        return None
-
-
-def _check_id(fields: Fields, name: str, value: str | None) -> None:
-    if value is not None and not ID_PATTERN.match(value):
-        fields.field_problem(name, f"'{value}' must be lowercase letters, digits and dashes")
-
-
-def load_lesson(path: Path, problems: list[LessonProblem],
-                warnings: list[LessonProblem] | None = None) -> Lesson | None:
-    """Parse one lesson file; returns None (and records why) when it is invalid. Things
-    that are allowed but unwise go to ``warnings`` (when given)."""
-    before = len(problems)
-    data = _read(path, problems)
-    if data is None:
-        if len(problems) == before:
-            problems.append(LessonProblem(Where(path), "the file is empty"))
-        return None
-    raw_id = data.get("id") if isinstance(data, dict) else None
-    where = Where(path, lesson=raw_id if isinstance(raw_id, str) else path.stem)
-    fields = Fields(data, where, problems)
-    if not fields.ok:
-        return None
-    lesson_id = fields.text("id")
-    _check_id(fields, "id", lesson_id)
-    if lesson_id is not None and lesson_id != path.stem:
-        fields.field_problem("id", f"'{lesson_id}' must match the file name '{path.stem}.yaml'")
-    title = fields.text("title")
-    summary = fields.text("summary")
-    requires = fields.text_list("requires", required=False)
-    raw_requires = fields.mapping.get("requires")
-    requires_lines = tuple(raw_requires.item_lines) if isinstance(raw_requires, LineList) else ()
-    needs_engine = fields.boolean("needs_engine", default=False)
-    recap = parse_recap(fields)
-    variables = parse_vars(fields)
-    steps = _parse_steps(fields, var_names(variables))
-    glossary = parse_glossary(fields, _raw_step_ids(fields))
-    fields.finish()
-    if len(problems) != before or lesson_id is None or title is None or summary is None:
-        return None
-    if warnings is not None:
-        warnings.extend(fixed_image_warnings(fields.where, steps))
-    return Lesson(
-        id=lesson_id,
-        title=title,
-        summary=summary,
-        steps=tuple(steps),
-        requires=requires,
-        requires_lines=requires_lines,
-        needs_engine=needs_engine,
-        recap=recap,
-        source=path,
-        variables=variables,
-        glossary=glossary,
-    )
-
-
-def _parse_steps(fields: Fields, lesson_vars: set[str]) -> list[Step]:
-    parsers = STEP_TYPES
-    located = fields.mappings("steps")
-    if fields.has("steps") and not located:
-        fields.field_problem("steps", "a lesson needs at least one step")
-    steps: list[Step] = []
-    seen: dict[str, int] = {}
-    for number, (item, _where, line) in enumerate(located, start=1):
-        raw_id = item.get("id") if isinstance(item, dict) else None
-        step_where = fields.where.at_step(raw_id if isinstance(raw_id, str) else None, number)
-        step_fields = Fields(item, step_where, fields.problems, line)
-        if not step_fields.ok:
-            continue
-        step_fields.declared = set(lesson_vars)
-        step_id = step_fields.text("id")
-        _check_id(step_fields, "id", step_id)
-        if step_id is not None:
-            if step_id in seen:
-                step_fields.field_problem("id", f"'{step_id}' is already used by step #{seen[step_id]}")
-            seen.setdefault(step_id, number)
-        step_type = step_fields.text("type")
-        parser = parsers.get(step_type) if step_type else None
-        if step_type is not None and parser is None:
-            step_fields.field_problem(
-                "type",
-                f"unknown step type '{step_type}'{did_you_mean(step_type, parsers)};"
-                f" expected one of {', '.join(parsers)}",
-            )
-        if parser is None or step_id is None:
-            # Mark everything read: reporting fields of an unknown type as unknown is noise.
-            step_fields.read.update(step_fields.mapping)
-            continue
-        step = parser(step_fields, step_id)
-        step_fields.finish()
-        if step is not None:
-            _check_placeholders(step_fields, step, lesson_vars)
-            check_quiz_fields(step_fields, step, lesson_vars)
-            steps.append(step)
-    return steps
-
-
-def _raw_step_ids(fields: Fields) -> list[str]:
-    """Every step id written, valid step or not (a glossary entry may name any of them)."""
-    raw = fields.mapping.get("steps")
-    items = raw if isinstance(raw, list) else []
-    return [item["id"] for item in items if isinstance(item, dict) and isinstance(item.get("id"), str)]
-
-
-def _check_placeholders(fields: Fields, step: Step, lesson_vars: set[str]) -> None:
-    """Every {{ name }} a step's texts use must be declared: by the lesson's vars, by
-    the step itself (a practice step's vars and setup names), or be {{ workspace }}."""
-    own = step.declared_names()
-    declared = lesson_vars | own | {BUILTIN_WORKSPACE}
-    used = set().union(*(template_names(text) for text in step.texts()))
-    for name in sorted(used - declared):
-        fields.problem(f"uses {{{{ {name} }}}} but no var '{name}' is declared"
-                       f"{did_you_mean(name, declared)} (usable here: "
-                       f"{', '.join(sorted(declared))})", fields.line_of())
 
 
 def load_course(lessons_dir: Path, cache_dir: Path | None = None) -> Course:
@@ -179,7 +31,7 @@ def load_course(lessons_dir: Path, cache_dir: Path | None = None) -> Course:
     warnings: list[LessonProblem] = []
     cache = ParseCache.open(cache_dir, lessons_dir)
     course_path = lessons_dir / COURSE_FILE
-    data = _read(course_path, problems)
+    data = read_yaml_file(course_path, problems)
     title = "Docker course"
     lesson_ids: tuple[str, ...] = ()
     topics: tuple[Topic, ...] = ()
@@ -221,8 +73,14 @@ def load_course(lessons_dir: Path, cache_dir: Path | None = None) -> Course:
                 )
     cache.save()
     warnings.extend(glossary_warnings(lessons, Where(course_path)))
-    if topics:
-        problems.extend(topic_problems(lessons, [topic.id for topic in topics]))
+    declared = [topic.id for topic in topics]
+    # The lessons' headers say which topics they name: steps are read (for where each
+    # unknown topic is) only when there is one, so a start reads no steps from the cache.
+    strays = [lesson for lesson in lessons if lesson.quiz_topics - set(declared)]
+    if topics and strays:
+        from tutor.lessonfile.quizlint import topic_problems
+
+        problems.extend(topic_problems(strays, declared))
     return Course(title=title, lessons=tuple(lessons), problems=tuple(problems),
                   warnings=tuple(warnings), topics=topics)
 
@@ -253,7 +111,7 @@ def _parse_topics(fields: Fields) -> tuple[Topic, ...]:
 def course_topics(lessons_dir: Path) -> list[str] | None:
     """The topic ids a folder's course.yaml declares (None: it declares none), for lint
     of a single lesson file."""
-    data = _read(lessons_dir / COURSE_FILE, [])
+    data = read_yaml_file(lessons_dir / COURSE_FILE, [])
     topics = data.get("topics") if isinstance(data, dict) else None
     return [str(key) for key in topics] if isinstance(topics, dict) and topics else None
 
@@ -262,6 +120,8 @@ def _cached_lesson(path: Path, problems: list[LessonProblem], warnings: list[Les
                    cache: ParseCache) -> Lesson | None:
     cached = cache.get(path)
     if cached is None:
+        from tutor.lessonfile.lesson_file import load_lesson
+
         own_problems: list[LessonProblem] = []
         own_warnings: list[LessonProblem] = []
         lesson = load_lesson(path, own_problems, own_warnings)
@@ -276,6 +136,9 @@ def _cached_lesson(path: Path, problems: list[LessonProblem], warnings: list[Les
 def lint(paths: Iterable[Path], cache_dir: Path | None = None) -> list[LessonProblem]:
     """Validate lesson files or whole lesson directories; returns every problem found,
     warnings (``problem.warning``) included."""
+    from tutor.lessonfile.lesson_file import load_lesson
+    from tutor.lessonfile.quizlint import topic_problems
+
     problems: list[LessonProblem] = []
     warnings: list[LessonProblem] = []
     for path in paths:
@@ -299,35 +162,3 @@ def lint(paths: Iterable[Path], cache_dir: Path | None = None) -> list[LessonPro
             if lesson is not None and declared:
                 problems.extend(topic_problems([lesson], declared))
     return problems + warnings
-
-
-_NAMING_WORDS = re.compile(r"\b(?:build|tag|commit|import)\b")
-
-
-def fixed_image_warnings(where: Where, steps: list[Step]) -> list[LessonProblem]:
-    """A practice step that builds or tags a fixed image name (``hello:1``) would move a
-    name the learner may already have: such names should come from a free_image var."""
-    found: list[LessonProblem] = []
-    for number, step in enumerate(steps, start=1):
-        task = step.practice_task()
-        if task is None:
-            continue
-        # Only commands that can name an image are parsed (parsing every one is slow).
-        commands = [action for actions in (task.solution, *task.alternatives)
-                    for action in actions if isinstance(action, str)
-                    and _NAMING_WORDS.search(action)]
-        fixed: list[str] = []
-        for command in commands:
-            try:
-                parsed = parse(split_command(command))
-            except DockerCliError:
-                continue
-            fixed += [ref for ref in named_image_refs(parsed, pulls=False)
-                      if "{{" not in ref and ref not in fixed]
-        if fixed:
-            found.append(LessonProblem(
-                where.at_step(step.id, number).at_field("solution"),
-                f"creates the fixed image name {', '.join(fixed)}, which a learner may "
-                "already have (building or tagging over it would move their name): choose "
-                "it with a free_image var", warning=True))
-    return found

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from tutor.course.lesson import QuizEntry
 from tutor.steps.choice import ChoiceStep
 from tutor.steps.command import CommandStep
 from tutor.steps.quizfields import ASK, CHALLENGE, RECALL
@@ -47,15 +49,33 @@ class QuizQuestion:
         return first if len(first) <= 72 else first[:71].rstrip() + "…"
 
 
-def collect_questions(course: Course) -> list[QuizQuestion]:
+def collect_questions(course: Course, lesson_ids: Collection[str] | None = None
+                      ) -> list[QuizQuestion]:
+    """Every quiz question of the course, or of the lessons ``lesson_ids`` names (their
+    steps are read from the parse cache; the others' are left unread)."""
     questions: list[QuizQuestion] = []
     for lesson in course.lessons:
-        for step in lesson.steps:
-            for mode in step.quiz:
-                questions.append(QuizQuestion(
-                    key=question_key(lesson.id, step, mode), lesson=lesson, step=step,
-                    mode=mode, topics=step.topics or (lesson.id,), position=len(questions)))
+        if lesson_ids is None or lesson.id in lesson_ids:
+            questions += lesson_questions(lesson, start=len(questions))
     return questions
+
+
+def lesson_questions(lesson: Lesson, start: int = 0) -> list[QuizQuestion]:
+    """A lesson's quiz questions, numbered on from ``start``."""
+    questions: list[QuizQuestion] = []
+    for step in lesson.steps:
+        for mode in step.quiz:
+            questions.append(QuizQuestion(
+                key=question_key(lesson.id, step, mode), lesson=lesson, step=step,
+                mode=mode, topics=step.topics or (lesson.id,),
+                position=start + len(questions)))
+    return questions
+
+
+def noted_entries(lesson_id: str, steps: Iterable[Step]) -> tuple[QuizEntry, ...]:
+    """The quiz entries a lesson's header keeps (tutor.quiz.entries)."""
+    return tuple(QuizEntry(question_key(lesson_id, step, mode), step.topics or (lesson_id,),
+                           lesson_id) for step in steps for mode in step.quiz)
 
 
 def question_key(lesson_id: str, step: Step, mode: str) -> str:
@@ -77,10 +97,3 @@ def _content(step: Step, mode: str) -> tuple:
     return (step.kind, repr(step))
 
 
-def topic_ids(course: Course, questions: list[QuizQuestion]) -> list[str]:
-    """Every topic the questions are filed under: the course's order, then lessons'."""
-    used = {topic for question in questions for topic in question.topics}
-    ordered = [topic.id for topic in course.topics if topic.id in used]
-    ordered += [lesson.id for lesson in course.lessons if lesson.id in used
-                and lesson.id not in ordered]
-    return ordered + sorted(used - set(ordered))

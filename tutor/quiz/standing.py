@@ -13,15 +13,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from tutor.progress.reviews import AGAIN, QuestionRecord
 from tutor.quiz.schedule import from_iso
 
 if TYPE_CHECKING:
     from tutor.progress import Progress
-    from tutor.quiz.questions import QuizQuestion
+    from tutor.quiz.entries import Filed
 
+AnyFiled = TypeVar("AnyFiled", bound="Filed")
 REVIEW_STATE = 2  # fsrs.State.Review
 
 
@@ -57,7 +58,7 @@ class TopicStanding:
         return self.mastered / self.questions if self.questions else 0.0
 
 
-def topic_standings(questions: Iterable[QuizQuestion], progress: Progress,
+def topic_standings(questions: Iterable[Filed], progress: Progress,
                     now: datetime) -> dict[str, TopicStanding]:
     counts: dict[str, list[int]] = {}
     for question in questions:
@@ -72,13 +73,13 @@ def topic_standings(questions: Iterable[QuizQuestion], progress: Progress,
     return {topic: TopicStanding(topic, *row) for topic, row in counts.items()}
 
 
-def due_questions(questions: Iterable[QuizQuestion], progress: Progress,
-                  now: datetime) -> list[QuizQuestion]:
+def due_questions(questions: Iterable[AnyFiled], progress: Progress,
+                  now: datetime) -> list[AnyFiled]:
     return [question for question in questions
             if is_due(progress.quiz.questions.get(question.key), now)]
 
 
-def next_due(questions: Iterable[QuizQuestion], progress: Progress,
+def next_due(questions: Iterable[Filed], progress: Progress,
              now: datetime) -> tuple[datetime, int] | None:
     """When the next question falls due (after now), and how many fall due then (within
     the hour)."""

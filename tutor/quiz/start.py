@@ -7,7 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tutor.quiz.questions import collect_questions, topic_ids
+from tutor.quiz.entries import topic_ids
+from tutor.quiz.questions import collect_questions
 from tutor.quiz.round import QuizRound, Settings
 from tutor.quiz.selection import DEFAULT_COUNT, matching, pick_round
 from tutor.render import blocks as show

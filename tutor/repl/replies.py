@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tutor.course.lesson import choice_label
 from tutor.course.placeholders import render_template
 from tutor.progress import PASSED
 from tutor.render import blocks as show
 from tutor.repl import asking
 from tutor.repl.commands import dispatch
 from tutor.repl.intents import Intent, intent_of, is_question, sounds_like_a_request
-from tutor.steps.choice import label
 
 if TYPE_CHECKING:
     from tutor.course.lesson import Step, Verdict
@@ -121,7 +121,7 @@ def _accept(conv: Conversation, step: Step, verdict: Verdict) -> None:
 
 def _unclear(conv: Conversation, step: Step, verdict: Verdict) -> None:
     if verdict.proposed is not None:
-        letter = label(verdict.proposed)
+        letter = choice_label(verdict.proposed)
         conv.confirm(verdict.feedback[0], lambda: conv.handle(letter))
         return
     show.unclear(conv.console, verdict.feedback)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-import string
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tutor.course.lesson import Fill, Step, Verdict
+from tutor.course.lesson import CHOICE_LABELS, Fill, Step, Verdict, choice_label
 from tutor.render import blocks
 from tutor.schema.fields import Fields, each_item
 from tutor.steps.question import question_parts
@@ -16,7 +15,7 @@ from tutor.steps.quizfields import parse_question_quiz, parse_topics
 if TYPE_CHECKING:
     from rich.console import Console
 
-LABELS = string.ascii_lowercase
+LABELS = CHOICE_LABELS
 
 
 @dataclass(frozen=True)
@@ -26,8 +25,7 @@ class Choice:
     feedback: str | None = None
 
 
-def label(index: int) -> str:
-    return LABELS[index]
+label = choice_label
 
 
 @dataclass(frozen=True, kw_only=True)

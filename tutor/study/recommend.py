@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from tutor.quiz.questions import collect_questions, topic_ids
+from tutor.quiz.entries import quiz_entries, topic_ids
 from tutor.quiz.standing import TopicStanding, due_questions, topic_standings
 
 if TYPE_CHECKING:
@@ -56,8 +56,12 @@ class Recommendation:
 
 
 def recommend(course: Course, progress: Progress, now: datetime) -> Recommendation:
-    questions = collect_questions(course)
-    studied = [question for question in questions if is_done(progress, question.lesson.id)]
+    # Only lessons done or quizzed on can have standings or reviews due: the others
+    # are not even looked at (the start screen says this, for a course of any size).
+    relevant = {lesson.id for lesson in course.lessons if is_done(progress, lesson.id)}
+    relevant |= {key.split("/", 1)[0] for key in progress.quiz.questions}
+    questions = quiz_entries(course, relevant)
+    studied = [question for question in questions if is_done(progress, question.lesson_id)]
     standings = topic_standings(studied, progress, now)
     order = topic_ids(course, studied)
     weak = [standings[topic] for topic in order if standings[topic].mastery < 1.0]

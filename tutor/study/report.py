@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from tutor.progress import PASSED, SKIPPED
-from tutor.quiz.questions import collect_questions, topic_ids
+from tutor.quiz.entries import quiz_entries, topic_ids
 from tutor.quiz.schedule import to_iso
 from tutor.quiz.standing import due_questions, next_due, topic_standings
 from tutor.study.recommend import recommend
@@ -116,7 +116,7 @@ def lesson_line(lesson: Lesson, progress: Progress) -> LessonLine:
 
 def build_report(course: Course, progress: Progress, now: datetime,
                  profile: str | None = None) -> Report:
-    questions = collect_questions(course)
+    questions = quiz_entries(course)
     standings = topic_standings(questions, progress, now)
     upcoming = next_due(questions, progress, now)
     advice = recommend(course, progress, now)
