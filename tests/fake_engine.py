@@ -54,6 +54,9 @@ __all__ = [
     "volume_mount",
 ]
 
+# Docker's engine keeps its last 256 events in memory, and answers "since" from them.
+ENGINE_EVENT_LOG = 256
+
 
 def _label_filter(labels: dict | None, selectors: Any) -> bool:
     """``filters={"label": "key"}`` or ``"key=value"`` (or a list of them, all must hold)."""
@@ -440,7 +443,8 @@ class FakeEngine:
         wanted_type = (filters or {}).get("type")
 
         def stream():
-            for event in self.events_:
+            # Like Docker's engine: "since" is answered from its last 256 events only.
+            for event in self.events_[-ENGINE_EVENT_LOG:]:
                 when = event["timeNano"] / 1e9
                 if int(when) < low or when > high:
                     continue

@@ -768,6 +768,28 @@ def test_events(engine, run):
     assert since == int(began) and filters == {"type": "container"} and float(until) > began
 
 
+def test_an_event_pushed_out_of_a_busy_engines_log_is_said_so(engine, run):
+    engine.add_container("web")
+    began = time.time() - 30
+    engine.add_event("exec_start: sh -c ls", name="web", at=began + 1)
+    assert run("{events: {action: exec_start, container: web}}", since=began).passed
+    for number in range(300):  # a classroom at work: the learner's event falls out
+        engine.add_event("start", name=f"someone-{number}", at=began + 2 + number / 100)
+    assert failed(run("{events: {action: exec_start, container: web}}", since=began)) == (
+        'no exec_start event for container "web" among the engine\'s recent events, but '
+        "the engine has been busy: it keeps only its last 256 events, and they no longer "
+        "reach back to when this step began; run the command again")
+
+
+def test_a_quiet_engines_missing_event_is_plainly_missing(engine, run):
+    engine.add_container("web")
+    began = time.time() - 30
+    for number in range(10):
+        engine.add_event("start", name=f"someone-{number}", at=began + 2 + number / 100)
+    assert failed(run("{events: {action: exec_start, container: web}}", since=began)) == (
+        'no exec_start event for container "web" since this step began (no events for "web")')
+
+
 def test_image_events_match_the_reference(engine, run):
     began = time.time() - 5
     engine.events_.append({"status": "pull", "id": "busybox:1.35", "Type": "image",

@@ -119,6 +119,11 @@ class EventsCheck(Check):
         found = f"{owner}: {', '.join(seen)}" if seen else f"no {event_type} events"
         if name is not None and not seen:
             found = f"no events for {quote(name)}"
+        if _log_cut_short(ctx.api, since, until):
+            return CheckResult.fail(
+                f"no {subject} among the engine's recent events, but the engine has been busy: "
+                f"it keeps only its last {ENGINE_EVENT_LOG} events, and they no longer reach "
+                "back to when this step began; run the command again")
         if elsewhere:
             return CheckResult.fail(
                 f"no {subject} from a command you ran here: the engine reported "
@@ -137,6 +142,27 @@ def names_image(event: dict, image_id: str) -> bool:
     actor = event.get("Actor") or {}
     named = {actor.get("ID") or "", (actor.get("Attributes") or {}).get("name") or ""}
     return image_id in {value.removeprefix("sha256:") for value in named}
+
+
+# Docker's engine answers "events since" from memory, and keeps only its most recent
+# events: on a busy shared engine an early event may be gone before the check asks.
+ENGINE_EVENT_LOG = 256
+
+
+def _log_cut_short(api: Any, since: float, until: float) -> bool:
+    """Whether the engine's log of events (all kinds) is full and starts after ``since``:
+    then what the learner did may have fallen out of it. Asked only when a check fails."""
+    stream = call(api.events, since=int(since), until=f"{until:.9f}", decode=True)
+    try:
+        events: list[dict[str, Any]] = call(list, stream)
+    finally:
+        close = getattr(stream, "close", None)
+        if close:
+            close()
+    if len(events) < ENGINE_EVENT_LOG:
+        return False
+    oldest = min((event.get("timeNano") or 0 for event in events), default=0)
+    return oldest > since * 1e9
 
 
 # The engine stamps events a moment after the CLI returns, and clocks may differ slightly.
