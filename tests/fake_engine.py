@@ -392,8 +392,10 @@ class FakeEngine:
 
     def networks(self, names=None, ids=None, filters=None, greedy=False):
         self._record("networks", filters)
+        # Like the engine, a name matches any network whose name contains it.
         return [dict(n) for n in self.networks_
-                if _label_filter(n["Labels"], (filters or {}).get("label"))]
+                if _label_filter(n["Labels"], (filters or {}).get("label"))
+                and (not names or any(name in n["Name"] for name in names))]
 
     def create_volume(self, name=None, driver=None, driver_opts=None, labels=None):
         self._record("create_volume", name, labels)

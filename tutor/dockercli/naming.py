@@ -32,6 +32,33 @@ def named_image_refs(parsed: ParsedCommand, pulls: bool = True) -> list[str]:
     return [with_tag(ref) for ref in refs if "@" not in ref]
 
 
+# Commands that can make a named volume or network, for the learner's label.
+OBJECT_MAKERS = frozenset({("volume", "create"), ("network", "create")})
+
+
+def named_volumes(parsed: ParsedCommand) -> list[str]:
+    """The volume names the command may create: ``volume create NAME``, and the named
+    volumes ``run``/``create`` mount (``-v NAME:/path``, ``--mount source=NAME``), which
+    the engine creates when they are missing. A path (``/srv``, ``./site``) is a bind
+    mount, not a volume."""
+    if parsed.path == ("volume", "create"):
+        return list(parsed.args[:1])
+    if parsed.path not in CONTAINER_MAKERS:
+        return []
+    names = [spec.split(":", 1)[0] for spec in parsed.values("volume") if ":" in spec]
+    for spec in parsed.values("mount"):
+        fields = dict(part.partition("=")[::2] for part in spec.split(","))
+        if fields.get("type", "volume") == "volume":
+            names.append(fields.get("source") or fields.get("src") or "")
+    return [name for name in dict.fromkeys(names)
+            if name and not name.startswith(("/", ".", "~")) and "$" not in name]
+
+
+def named_networks(parsed: ParsedCommand) -> list[str]:
+    """The network name ``network create NAME`` gives."""
+    return list(parsed.args[:1]) if parsed.path == ("network", "create") else []
+
+
 def loaded_refs(output: str) -> list[str]:
     """References ``docker load`` reports (``Loaded image: busybox:latest``)."""
     return [with_tag(ref) for ref in _LOADED.findall(output)]

@@ -73,18 +73,30 @@ class CreatedTracker:
         return any(item.get("kind") == "image" and item.get("ref") == wanted
                    and not item.get("replaced") for item in self.items)
 
+    def made_volume(self, name: str) -> bool:
+        return any(item.get("kind") == "volume" and item.get("name") == name
+                   for item in self.items)
+
+    def made_network(self, name_or_id: str) -> bool:
+        return any(item.get("kind") == "network" and name_or_id in (
+            item.get("name"), item.get("id")) for item in self.items)
+
     def still_there(self, api: docker.APIClient) -> list[dict[str, str]]:
         import docker.errors  # the SDK loads after the first prompt, when practice starts
 
         present = []
         for item in self.items:
-            if item.get("kind") == "pending":
-                continue
             try:
                 if item["kind"] == "container":
                     api.inspect_container(item["id"])
-                else:
+                elif item["kind"] == "image":
                     api.inspect_image(item["ref"])
+                elif item["kind"] == "volume":
+                    api.inspect_volume(item["name"])
+                elif item["kind"] == "network":
+                    api.inspect_network(item["id"])
+                else:
+                    continue  # pending: looked at when the engine answers again
             except docker.errors.NotFound:
                 continue
             present.append(item)
@@ -92,15 +104,20 @@ class CreatedTracker:
 
     def remove(self, api: docker.APIClient, items: list[dict[str, str]],
                warn: Callable[[str], None]) -> list[str]:
-        """Remove the given resources, containers first; returns what was removed."""
+        """Remove the given resources, containers first (volumes, networks and images may
+        be in use by them); returns what was removed."""
         import docker.errors
 
         removed = []
-        ordered = sorted(items, key=lambda item: item["kind"] != "container")
+        ordered = sorted(items, key=lambda item: REMOVAL_ORDER.get(item["kind"], 9))
         for item in ordered:
             try:
                 if item["kind"] == "container":
                     api.remove_container(item["id"], force=True, v=True)
+                elif item["kind"] == "volume":
+                    api.remove_volume(item["name"])
+                elif item["kind"] == "network":
+                    api.remove_network(item["id"])
                 else:
                     api.remove_image(item["ref"])
             except docker.errors.NotFound:
@@ -113,8 +130,14 @@ class CreatedTracker:
         return removed
 
 
+REMOVAL_ORDER = {"container": 0, "network": 1, "volume": 2, "image": 3}
+
+
 def _key(item: dict[str, str]) -> tuple[str | None, str | None]:
-    """Containers by ID; image names by name: two names of one image are two records."""
+    """Containers and networks by ID; image names and volumes by name (two names of one
+    image are two records)."""
     if item.get("kind") == "image":
         return ("image", item.get("ref"))
+    if item.get("kind") == "volume":
+        return ("volume", item.get("name"))
     return (item.get("kind"), item.get("id") or item.get("ref"))

@@ -45,12 +45,18 @@ def confirmation_question(api: docker.APIClient, destruction: Destruction,
                 image = api.inspect_image(target)
                 tutors = _tutors_image(image, target, session, created)
             elif destruction.kind in ("volumes", "networks"):
-                # This session's fixtures only: the learner's own volumes and networks
-                # carry no label, so the tutor cannot tell them from older ones.
+                # This session's fixtures, and what the learner's commands made in this
+                # lesson; any other may hold data the learner wants.
                 inspect = api.inspect_volume if destruction.kind == "volumes" else (
                     api.inspect_network)
                 labels = inspect(target).get("Labels") or {}
-                tutors = FIXTURE_LABEL in labels and labels.get(SESSION_LABEL) == session
+                made = created.made_volume(target) if destruction.kind == "volumes" else (
+                    created.made_network(target))
+                tutors = made or (FIXTURE_LABEL in labels and labels.get(SESSION_LABEL) == session)
+                learner = labels.get(LEARNER_LABEL)
+                if not tutors and learner and learner != owner.get(LEARNER_LABEL):
+                    others.append(target)
+                    continue
             else:
                 tutors = False
         except docker.errors.NotFound:  # missing: docker will say so itself

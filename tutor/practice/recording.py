@@ -10,7 +10,11 @@ at any moment, so the tutor never compares whole listings. Instead:
   ``pull``, ``commit``, ``import``, the image of ``run``; ``load`` says what it
   loaded) are looked up before and after. A tag that is new is the learner's; a
   tag that existed and now names another image was *moved* by the learner: it is
-  reported, never removed (the name was theirs before the lesson).
+  reported, never removed (the name was theirs before the lesson);
+- volumes and networks: the names the command gives (``volume create NAME``, a
+  named ``-v NAME:/path`` of ``run``, ``network create NAME``) are looked up before
+  and after; one that did not exist before is the learner's. (``volume create`` and
+  ``network create`` also get the learner's label.)
 
 Each lookup costs one engine call, however many containers and images there are.
 """
@@ -23,8 +27,11 @@ from typing import TYPE_CHECKING, Any
 from tutor.checks.refs import repo_tags
 from tutor.dockercli.naming import (
     CONTAINER_MAKERS,
+    OBJECT_MAKERS,
     loaded_refs,
     named_image_refs,
+    named_networks,
+    named_volumes,
     with_tag,
 )
 from tutor.practice.labels import LEARNER_LABEL
@@ -38,6 +45,8 @@ class Before:
 
     containers: set[str] | None  # ids of the learner's labelled containers (None: not asked)
     images: dict[str, str | None]  # named reference -> image id (None: absent)
+    volumes: dict[str, bool] = field(default_factory=dict)  # named volume -> existed
+    networks: dict[str, bool] = field(default_factory=dict)  # named network -> existed
 
 
 @dataclass
@@ -48,6 +57,12 @@ class Made:
     running: list[str] = field(default_factory=list)  # names of new running containers
 
 
+def label_for_learner(parsed: ParsedCommand) -> bool:
+    """Whether the command gets ``--label org.docker-tutor.learner=ID``: it makes a
+    container, a volume or a network."""
+    return parsed.path in CONTAINER_MAKERS or parsed.path in OBJECT_MAKERS
+
+
 def learner_filter(learner: str) -> dict[str, str]:
     return {"label": f"{LEARNER_LABEL}={learner}"}
 
@@ -56,7 +71,9 @@ def look_before(api: Any, parsed: ParsedCommand, learner: str) -> Before:
     containers = None
     if parsed.path in CONTAINER_MAKERS:
         containers = {c["Id"] for c in api.containers(all=True, filters=learner_filter(learner))}
-    return Before(containers, {ref: image_id(api, ref) for ref in named_image_refs(parsed)})
+    return Before(containers, {ref: image_id(api, ref) for ref in named_image_refs(parsed)},
+                  {name: volume_exists(api, name) for name in named_volumes(parsed)},
+                  {name: network_id(api, name) is not None for name in named_networks(parsed)})
 
 
 def look_after(api: Any, parsed: ParsedCommand, learner: str, before: Before,
@@ -81,7 +98,35 @@ def look_after(api: Any, parsed: ParsedCommand, learner: str, before: Before,
         if old is not None:
             item["replaced"] = old  # the learner's own name, moved: reported, not removed
         made.items.append(item)
+    for name, existed in before.volumes.items():
+        if not existed and volume_exists(api, name):
+            made.items.append({"kind": "volume", "name": name})
+    for name, existed in before.networks.items():
+        found = None if existed else network_id(api, name)
+        if found is not None:
+            made.items.append({"kind": "network", "name": name, "id": found})
     return made
+
+
+def volume_exists(api: Any, name: str) -> bool:
+    import docker.errors
+
+    try:
+        api.inspect_volume(name)
+    except docker.errors.NotFound:
+        return False
+    except docker.errors.APIError as error:
+        if error.status_code == 400:  # not a valid volume name: nothing was made
+            return False
+        raise
+    return True
+
+
+def network_id(api: Any, name: str) -> str | None:
+    """The id of the network named exactly ``name`` (the engine also matches ID
+    prefixes and, for some filters, parts of names)."""
+    return next((network["Id"] for network in api.networks(names=[name]) or ()
+                 if network.get("Name") == name), None)
 
 
 def image_id(api: Any, ref: str) -> str | None:

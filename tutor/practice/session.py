@@ -350,7 +350,7 @@ class PracticeSession:
         """Run the command; what it made is recorded for the lesson's cleanup."""
         parsed = command.parsed
         argv = command.argv
-        if parsed is not None and parsed.path in recording.CONTAINER_MAKERS:
+        if parsed is not None and recording.label_for_learner(parsed):
             argv = with_label(argv, parsed.typed_path, f"{LEARNER_LABEL}={self.learner}")
         before = self._look_before(parsed)
         self.workspace.mkdir(parents=True, exist_ok=True)
