@@ -131,3 +131,40 @@ def test_removing_a_volume_or_network_the_learner_made_here_asks_nothing():
                                                             owner)
     assert "theirs belongs to another learner" in question(api, tracker,
                                                            "docker volume rm theirs", owner)
+
+
+# -- Compose projects started in the lesson's workspace ---------------------------------------
+
+
+def compose_container(api, name: str, project: str, folder: Path) -> str:
+    return api.add_container(name, labels={
+        "com.docker.compose.project": project, "com.docker.compose.service": "web",
+        "com.docker.compose.project.working_dir": str(folder)})
+
+
+def test_cleanup_offers_the_compose_projects_started_in_the_workspace(tmp_path):
+    api = RecordingApi()
+    tracker = CreatedTracker(LessonPlace(tmp_path / "workspaces"))
+    workspace = tracker.place.workspace
+    compose_container(api, "hello-web-1", "hello", workspace)
+    compose_container(api, "hello-quotes-1", "hello", workspace / "app")
+    compose_container(api, "shop-web-1", "shop", tmp_path / "elsewhere")
+    api.add_network("hello_default", {"com.docker.compose.project": "hello"})
+    api.add_volume("hello_visits", {"com.docker.compose.project": "hello"})
+    present = tracker.still_there(api)
+    assert [describe_created(item) for item in present] == [
+        "Compose project hello (2 containers, with its networks and volumes)"]
+    assert tracker.remove(api, present, warn=pytest.fail) == [describe_created(present[0])]
+    assert [c.name for c in api.containers_] == ["shop-web-1"]
+    assert api.networks_ == [] and api.volumes_ == []
+
+
+def test_a_project_name_shared_with_someone_elses_keeps_its_networks_and_volumes(tmp_path):
+    api = RecordingApi()
+    tracker = CreatedTracker(LessonPlace(tmp_path / "workspaces"))
+    compose_container(api, "hello-web-1", "hello", tracker.place.workspace)
+    compose_container(api, "hello-web-2", "hello", tmp_path / "another-learner")
+    api.add_volume("hello_visits", {"com.docker.compose.project": "hello"})
+    tracker.remove(api, tracker.still_there(api), warn=pytest.fail)
+    assert [c.name for c in api.containers_] == ["hello-web-2"]
+    assert [v["Name"] for v in api.volumes_] == ["hello_visits"]

@@ -82,9 +82,13 @@ class CreatedTracker:
             item.get("name"), item.get("id")) for item in self.items)
 
     def still_there(self, api: docker.APIClient) -> list[dict[str, str]]:
+        """What the learner's commands made in this lesson and is still there, and the
+        Compose projects they started in its workspace."""
         import docker.errors  # the SDK loads after the first prompt, when practice starts
 
-        present = []
+        from tutor.practice.compose_projects import projects_in
+
+        present = projects_in(api, self.place.workspace)
         for item in self.items:
             try:
                 if item["kind"] == "container":
@@ -114,6 +118,10 @@ class CreatedTracker:
             try:
                 if item["kind"] == "container":
                     api.remove_container(item["id"], force=True, v=True)
+                elif item["kind"] == "compose":
+                    from tutor.practice.compose_projects import remove_project
+
+                    remove_project(api, item["name"], self.place.workspace)
                 elif item["kind"] == "volume":
                     api.remove_volume(item["name"])
                 elif item["kind"] == "network":
@@ -130,7 +138,7 @@ class CreatedTracker:
         return removed
 
 
-REMOVAL_ORDER = {"container": 0, "network": 1, "volume": 2, "image": 3}
+REMOVAL_ORDER = {"compose": 0, "container": 0, "network": 1, "volume": 2, "image": 3}
 
 
 def _key(item: dict[str, str]) -> tuple[str | None, str | None]:

@@ -52,6 +52,10 @@ def describe_created(item: Mapping[str, str]) -> str:
     """``container web`` / ``image hello:1``: a resource the learner created, in words."""
     if item.get("kind") == "container":
         return f"container {item.get('name') or item.get('id', '')[:12]}"
+    if item.get("kind") == "compose":
+        count = int(item.get("containers") or 0)
+        return (f"Compose project {item.get('name')} ({count} container{'s' * (count != 1)}, "
+                "with its networks and volumes)")
     if item.get("kind") in ("volume", "network"):
         return f"{item.get('kind')} {item.get('name')}"
     return f"image {item.get('ref')}"
