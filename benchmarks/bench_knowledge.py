@@ -166,3 +166,32 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def bench_rows(reps: int) -> list:
+    """The rows ``scripts/bench`` prints (benchmarks/run.py): answer time and hit rates on
+    the shipped course, answer time with 1,000 lessons."""
+    from report import Result, percentile, seconds
+
+    data = yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))
+    questions = [i["q"] for i in data["answered"] + data["fresh"]] + data["unanswered"]
+    results = []
+    index = KnowledgeIndex.build(load_course(REPO / "lessons"))
+    times = [t for _ in range(reps) for t in answer_times(index, questions)]
+    p95 = percentile(times, 0.95)
+    results.append(Result("answer a question, shipped course (p95)", seconds(p95),
+                          compared=f"{len(questions)} questions × {reps}", goal="< 50 ms",
+                          meets=p95 < 0.05))
+    top1, top3 = hit_rates(index, data["answered"])
+    results.append(Result("questions answered from the right passage (top-1 / top-3)",
+                          f"{top1:.0%} / {top3:.0%}",
+                          compared=f"{len(data['answered'])} phrasings",
+                          goal="≥ 90% / ≥ 98%", meets=top1 >= 0.9 and top3 >= 0.98))
+    with tempfile.TemporaryDirectory() as temp:
+        synthetic_course(Path(temp), 1000)
+        big = KnowledgeIndex.build(load_course(Path(temp)))
+        times = answer_times(big, questions)
+    p95 = percentile(times, 0.95)
+    results.append(Result("answer a question, 1,000 lessons (p95)", seconds(p95),
+                          goal="< 200 ms", meets=p95 < 0.2))
+    return results

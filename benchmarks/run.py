@@ -42,7 +42,15 @@ ROWS: dict[str, tuple[str, Callable[[int], list[Result]], int, int]] = {
     "completion": ("completion latency with 500 container names", sessions.completion, 2000,
                    500),
     "classroom": ("10 sessions practising on one engine at once", sessions.classroom, 10, 10),
+    "knowledge": ("answers to questions: time and hit rates, shipped and 1,000 lessons",
+                  lambda reps: knowledge_rows(reps), 3, 1),
 }
+
+
+def knowledge_rows(reps: int) -> list[Result]:
+    import bench_knowledge  # loads the tutor's lessons: only when this row runs
+
+    return bench_knowledge.bench_rows(reps)
 
 
 def machine_note() -> str:
