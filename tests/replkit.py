@@ -416,3 +416,25 @@ class TutorProcess:
 
     def transcript(self) -> str:
         return self.log.getvalue()
+
+
+@contextlib.contextmanager
+def spawned(home: Path, cwd: Path, **defaults):
+    """A ``start(**kwargs)`` that starts tutor processes (``defaults`` overridden by
+    ``kwargs``); on leaving, each is killed and its transcript printed (pytest shows it
+    only for a failed test)."""
+    started: list[TutorProcess] = []
+
+    def start(**kwargs) -> TutorProcess:
+        process = TutorProcess(home, cwd, **{**defaults, **kwargs})
+        started.append(process)
+        return process
+
+    try:
+        yield start
+    finally:
+        for process in started:
+            process.close()
+        for number, process in enumerate(started, start=1):
+            print(f"--- transcript of process {number} (end) ---")
+            print(process.transcript()[-6000:])

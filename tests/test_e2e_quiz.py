@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from quizkit import write_quiz_course
-from replkit import CTRL_D, TutorProcess
+from replkit import CTRL_D, TutorProcess, spawned
 
 from tutor.lessonfile.loader import load_course
 from tutor.steps.choice import ChoiceStep
@@ -28,22 +28,10 @@ def lessons(tmp_path):
 
 @pytest.fixture
 def spawn(tmp_path, lessons):
-    started: list[TutorProcess] = []
     cwd = tmp_path / "cwd"
     cwd.mkdir()
-
-    def start(*args: str) -> TutorProcess:
-        process = TutorProcess(tmp_path / "home", cwd,
-                               args=("--no-banner", "--lessons", str(lessons), *args))
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        process.close()
-    for number, process in enumerate(started, start=1):
-        print(f"--- transcript of process {number} (end) ---")
-        print(process.transcript()[-6000:])
+    with spawned(tmp_path / "home", cwd) as start:
+        yield lambda *args: start(args=("--no-banner", "--lessons", str(lessons), *args))
 
 
 def stored(tmp_path: Path) -> dict:

@@ -22,6 +22,7 @@ from replkit import (
     load_shipped,
     question_after_says,
     right_answer,
+    spawned,
     wrong_answer,
 )
 
@@ -53,21 +54,9 @@ def neutral_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def spawn(home, neutral_dir):
-    """Start tutor processes; every one is killed at teardown. Transcripts are
-    printed at teardown: pytest shows them only for a failed test."""
-    started: list[TutorProcess] = []
-
-    def start(**kwargs) -> TutorProcess:
-        process = TutorProcess(home, neutral_dir, **kwargs)
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        process.close()
-    for number, process in enumerate(started, start=1):
-        print(f"--- transcript of process {number} (end) ---")
-        print(process.transcript()[-6000:])
+    """Start tutor processes; each is killed at teardown (replkit.spawned)."""
+    with spawned(home, neutral_dir) as start:
+        yield start
 
 
 def progress(home: Path) -> dict:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from engine_helpers import TEST_LABEL, ensure_image, require_engine, unique_name
-from replkit import CTRL_C, CTRL_D, ENTER, TutorProcess, load_shipped, tutor_env
+from replkit import CTRL_C, CTRL_D, ENTER, TutorProcess, load_shipped, spawned, tutor_env
 
 pexpect = pytest.importorskip("pexpect")
 
@@ -46,21 +46,9 @@ def neutral_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def spawn(home, neutral_dir):
-    """Start tutor processes; each is killed at teardown, and its transcript printed
-    (pytest shows it only for a failed test)."""
-    started: list[TutorProcess] = []
-
-    def start(**kwargs) -> TutorProcess:
-        process = TutorProcess(home, neutral_dir, **kwargs)
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        process.close()
-    for number, process in enumerate(started, start=1):
-        print(f"--- transcript of process {number} (end) ---")
-        print(process.transcript()[-6000:])
+    """Start tutor processes; each is killed at teardown (replkit.spawned)."""
+    with spawned(home, neutral_dir) as start:
+        yield start
 
 
 @pytest.fixture
