@@ -314,3 +314,35 @@ def test_image_pull_event(api, run):
     assert run("{events: {type: image, action: pull, container: busybox}}", since=began).passed
     assert run("{events: {type: image, action: pull, container: 'docker.io/library/busybox'}}",
                since=began).passed
+
+
+# -- typed, judged by meaning against the engine ------------------------------------------------
+
+
+def typed(api, check: str, line: str) -> CheckResult:
+    from tutor.dockercli import parse, split_command
+
+    document = parse_yaml("check: " + check)
+    problems: list = []
+    parsed_check = parse_check(document["check"], WHERE.at_field("check"), problems, 1, set())
+    assert not problems
+    return evaluate(parsed_check, CheckContext(api=api, workspace=Path("."), values={},
+                                               last_command=parse(split_command(line))))
+
+
+def test_typed_takes_a_real_containers_id_prefix_for_its_name(api, made):
+    name, container_id = made.container(name=unique_name("typed"), command=["sleep", "60"])
+    check = f"{{typed: [\"docker inspect --format '{{{{.State.Status}}}}' {name}\"]}}"
+    for ref in (name, container_id, container_id[:6]):
+        line = f"docker container inspect --format '{{{{.State.Status}}}}' {ref}"
+        assert typed(api, check, line).passed, ref
+    _, other = made.container(name=unique_name("other"), command=["sleep", "60"])
+    line = f"docker inspect --format '{{{{.State.Status}}}}' {other[:12]}"
+    assert not typed(api, check, line).passed
+
+
+def test_typed_takes_a_real_images_id_for_its_tag(api):
+    image_id = api.inspect_image("busybox:latest")["Id"]
+    check = "{typed: [docker image inspect busybox]}"
+    for ref in ("busybox:latest", image_id, image_id.removeprefix("sha256:")[:12]):
+        assert typed(api, check, f"docker image inspect {ref}").passed, ref

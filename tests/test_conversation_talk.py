@@ -98,3 +98,25 @@ def test_where_am_i_and_what_is_running(make_talk, practice_course):
     talk.say("")
     out = talk.say("where am I?")
     assert "You are in “Practice lesson”, step 1 of 3" in out
+
+
+def test_yes_opens_the_lesson_at_the_step_that_answered(make_talk):
+    talk = make_talk(load_course(SHIPPED_LESSONS))
+    talk.conv.greet()
+    out = talk.say("whats a dangling image")
+    assert "Open “Building and pushing an image” at step 4?" in out
+    out = talk.say("y")
+    assert talk.position == ("build-and-push", "dangling")
+    assert "Someone ran" in out and "Type the letter of your answer." in out
+
+
+def test_a_question_right_after_a_wrong_answer_does_not_count_as_another(talk):
+    at_kernel_question(talk)
+    out = talk.say("b")  # wrong: a guest operating system
+    assert "Not quite" in out or "not" in out.lower()
+    attempts = talk.conv.record_of(talk.conv.step).attempts
+    out = talk.say("what is a namespace?")
+    assert "From " in out or "I don't find that" in out
+    assert talk.position == ("first", "kernel")
+    assert talk.conv.record_of(talk.conv.step).attempts == attempts
+    assert "Correct" in talk.say("a")

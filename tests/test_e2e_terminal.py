@@ -154,6 +154,10 @@ def test_ctrl_c_stops_a_foreground_run_and_the_tutor_goes_on(spawn, api, contain
     wait_until(lambda: running(api, name))
     tutor.send(CTRL_C)
     tutor.expect_text("Stopped (Ctrl-C).")
+    # busybox's sleep, the container's first process, ignores the SIGINT passed on.
+    tutor.expect_text(f"keeps running (Ctrl-C only reaches a container's program when it "
+                      f"runs with `-it`). Stop it with `docker stop {name}`.")
+    assert running(api, name)
     still_works(tutor)
     quit_cleanly(tutor)
 

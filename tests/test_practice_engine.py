@@ -441,3 +441,16 @@ def test_the_learners_container_from_a_fixture_image_survives_leaving_the_step(i
     out = image_lab.say(f"docker run -d --label org.docker-tutor.test=1 --name {name} {tag}")
     assert "Correct" in out
     assert image_lab.exists(name), f"cleanup removed the learner's container {name}: {out}"
+
+
+def test_removing_by_id_what_the_step_or_the_learner_made_asks_nothing(lab):
+    lab.start()
+    [helper] = lab.fixtures()
+    out = lab.say(f"docker rm -f {helper['Id'][:10]}")  # the step's fixture, by an ID prefix
+    assert "Run it?" not in out and not lab.exists(helper["Id"])
+    name = lab.values()["name"]
+    lab.names.append(name)
+    lab.say(f"docker run -d --name {name} busybox sleep 600")
+    made = lab.api.inspect_container(name)["Id"]
+    out = lab.say(f"docker rm -f {made[:12]}")  # the learner's own, made in this lesson
+    assert "Run it?" not in out and not lab.exists(made)

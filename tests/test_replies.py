@@ -86,3 +86,31 @@ def test_typos_are_tolerated_only_where_the_lesson_allows():
     verdict = lenient.judge("Dokcer Hub")
     assert verdict.correct and "Read as `Docker Hub`" in verdict.feedback[0]
     assert not lenient.judge("Quay").correct
+
+
+def test_typos_is_read_from_the_lesson_file_and_checked(tmp_path):
+    from conftest import SHIPPED_LESSONS, dedent, write_course
+
+    from tutor.lessonfile.loader import load_course
+
+    cgroups = load_course(SHIPPED_LESSONS).lesson("containers-vs-vms").steps
+    step = next(s for s in cgroups if s.id == "cgroups")
+    assert isinstance(step, TextStep) and step.typos
+    assert step.judge("contorl groups").correct  # the shipped step allows it
+    assert not step.judge("namespaces").correct  # a wrong idea is no typo
+    lesson = dedent("""
+        id: q
+        title: Q
+        summary: s
+        steps:
+          - id: hub
+            type: text
+            question: Which registry?
+            accept: [{ ignore_case: Docker Hub }]
+            typos: sometimes
+            hints: [h]
+            explanation: e
+    """)
+    course = load_course(write_course(tmp_path, {"q": lesson}))
+    assert [p.message for p in course.problems] == ["must be true or false, found text"]
+    assert course.problems[0].where.field == "typos"
