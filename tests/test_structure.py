@@ -110,3 +110,33 @@ def test_no_module_is_over_about_500_lines():
             if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
             and not str(path.relative_to(PACKAGE)).startswith(DATA_TABLES)}
     assert long == {}
+
+
+def test_what_a_step_does_is_asked_of_the_step_not_decided_by_its_class():
+    """Outside tutor/steps no code picks behaviour by a step's class (CommandStep aside:
+    practice is its own protocol): a new step type is one module and its test."""
+    import re
+
+    pattern = re.compile(r"isinstance\([^)]*\b(ChoiceStep|TextStep|SayStep|CleanupStep)\b")
+    found = [f"{path.relative_to(PACKAGE)}:{number}"
+             for path in PACKAGE.rglob("*.py") if "steps" not in path.relative_to(PACKAGE).parts
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if pattern.search(line)]
+    assert found == []
+
+
+def test_every_shipped_step_type_says_what_a_learner_reads_and_how_a_quiz_knows_it():
+    from conftest import SHIPPED_LESSONS
+
+    from tutor.lessonfile.loader import load_course
+    from tutor.steps import STEP_TYPES
+
+    steps = [step for lesson in load_course(SHIPPED_LESSONS).lessons for step in lesson.steps]
+    for kind in STEP_TYPES:
+        of_kind = [step for step in steps if step.kind == kind]
+        assert of_kind and all(step.readings() for step in of_kind), kind
+    # A quiz question is known by what makes it, not by the catch-all (its whole repr,
+    # which a reworded hint would change).
+    for step in steps:
+        for mode in step.quiz:
+            assert step.quiz_identity(mode) != (step.kind, repr(step)), step.id

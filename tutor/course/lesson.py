@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, overload
 from tutor.course.practice_spec import VarSpec, var_names
 
 if TYPE_CHECKING:
+    from random import Random
+
     from rich.console import Console
 
     from tutor.schema.location import LessonProblem
@@ -60,6 +62,25 @@ CHOICE_LABELS = "abcdefghijklmnopqrstuvwxyz"
 
 def choice_label(index: int) -> str:
     return CHOICE_LABELS[index]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A part of a step that a learner reads, as the lessons' index takes it
+    (tutor.knowledge): each is searched by its words plus ``extra``, and quoted."""
+
+    kind: str  # "say", "task", "explanation" or "feedback"
+    text: str  # Markdown
+    context: str | None = None  # what it is about; None: each block's own heading
+    extra: str = ""  # more words it is found by (the question, hints, solutions)
+    example: str = ""  # commands quoted with it
+    by_block: bool = True  # cut into blocks, each block a passage of its own
+    heading_found: bool = False  # a block's heading is among the words it is found by
+
+
+def first_paragraph(text: str) -> str:
+    """The first paragraph of Markdown, on one line."""
+    return " ".join(text.strip().split("\n\n", 1)[0].split()) if text else ""
 
 
 class StepHost(Protocol):
@@ -127,6 +148,29 @@ class Step:
 
     def practice_task(self) -> CommandStep | None:
         """The step as a practice task that docker commands work on, if it is one."""
+        return None
+
+    # -- outside the lesson: the index of what learners read, and quizzes ----------------
+
+    def readings(self) -> tuple[Reading, ...]:
+        """What a learner reads in this step, for answers to their questions."""
+        return ()
+
+    def explanation_reading(self, context: str, extra: str) -> Reading:
+        return Reading("explanation", self.explanation, context,
+                       f"{extra}\n" + "\n".join(self.hints))
+
+    def quiz_identity(self, mode: str) -> tuple:
+        """What makes the step, asked in quiz ``mode``, the question it is: when this
+        changes, it is another question (tutor.quiz.questions)."""
+        return (self.kind, repr(self))
+
+    def shuffled(self, rng: Random) -> Step:
+        """The step as a quiz asks it (a choice step's choices in another order)."""
+        return self
+
+    def answer_in_words(self, fill: Fill) -> str | None:
+        """The right answer, said after a miss in a quiz; None when there is none to say."""
         return None
 
     # -- hooks: what happens around the step, through the host -------------------------

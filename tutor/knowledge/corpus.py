@@ -19,11 +19,6 @@ from tutor.course.lesson import Course, GlossaryEntry, Lesson, Step
 from tutor.course.placeholders import PLACEHOLDER, render_template
 from tutor.knowledge.markdown import emphasised, split_blocks
 from tutor.knowledge.passages import Passage
-from tutor.steps.choice import ChoiceStep
-from tutor.steps.cleanup import CleanupStep
-from tutor.steps.command import CommandStep
-from tutor.steps.say import SayStep
-from tutor.steps.text import TextStep
 
 
 @dataclass(frozen=True)
@@ -98,40 +93,17 @@ def lesson_units(lesson: Lesson) -> Iterator[Unit]:
 
 
 def _step_units(step: Step, unit: _UnitMaker) -> Iterator[Unit]:
-    if isinstance(step, (SayStep, CleanupStep)):
-        for block in split_blocks(step.text):
-            extra = f"{block.heading}\n{block.lead}"
-            if isinstance(step, SayStep) and step.diagram_title:
-                extra += f"\n{step.diagram_title}"
-            yield unit("say", block.text, block.heading, extra)
-        return
-    question = _first_paragraph(getattr(step, "question", ""))
-    if isinstance(step, ChoiceStep):
-        right = "\n".join(choice.text for choice in step.choices if choice.correct)
-        yield from _explanation(step, unit, question, f"{question}\n{right}")
-        for choice in step.choices:
-            if choice.feedback:
-                yield unit("feedback", choice.feedback, _one_line(choice.text), choice.text)
-    elif isinstance(step, TextStep):
-        accepted = [value for pattern in step.accept if pattern.kind != "regex"
-                    for value in pattern.values]
-        yield from _explanation(step, unit, question, f"{question}\n" + "\n".join(accepted))
-        for feedback in step.feedback:
-            yield unit("feedback", feedback.text, question, question)
-    elif isinstance(step, CommandStep):
-        commands = "\n".join(action for action in step.solution if isinstance(action, str))
-        task_extra = "\n".join((*step.hints, commands))
-        for block in split_blocks(step.task):
-            yield unit("task", block.text, block.heading, f"{block.lead}\n{task_extra}",
-                       example=commands)
-        task = _first_paragraph(step.task)
-        yield from _explanation(step, unit, task, task)
-
-
-def _explanation(step: Step, unit: _UnitMaker, context: str, extra: str) -> Iterator[Unit]:
-    hints = "\n".join(step.hints)
-    for block in split_blocks(step.explanation):
-        yield unit("explanation", block.text, context, f"{extra}\n{block.lead}\n{hints}")
+    """The step's readings (``Step.readings``), cut into blocks where they say so."""
+    for reading in step.readings():
+        if not reading.by_block:
+            yield unit(reading.kind, reading.text, reading.context or "", reading.extra,
+                       reading.example)
+            continue
+        for block in split_blocks(reading.text):
+            found_by = [block.heading] if reading.heading_found else []
+            extra = "\n".join((*found_by, block.lead, reading.extra))
+            context = block.heading if reading.context is None else reading.context
+            yield unit(reading.kind, block.text, context, extra, reading.example)
 
 
 def _glossary_unit(lesson: Lesson, entry: GlossaryEntry, numbers: dict[str, int]) -> Unit:
@@ -139,15 +111,6 @@ def _glossary_unit(lesson: Lesson, entry: GlossaryEntry, numbers: dict[str, int]
                       numbers.get(entry.step) if entry.step else None, "glossary",
                       entry.text, context=entry.term)
     return Unit(passage, entry.text, "", entry.names)
-
-
-def _first_paragraph(text: str) -> str:
-    return _one_line(text.strip().split("\n\n", 1)[0]) if text else ""
-
-
-def _one_line(text: str) -> str:
-    """Markdown on one line, for a passage's ``context``."""
-    return " ".join(text.split())
 
 
 # A word in capitals inside a command written out (`--entrypoint PROGRAM`,

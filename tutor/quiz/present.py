@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rich.padding import Padding
 from rich.text import Text
 
 from tutor.render import blocks as show
-from tutor.steps.choice import ChoiceStep, label, plain
 from tutor.steps.quizfields import ASK, RECALL
-from tutor.steps.text import TextStep
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -44,10 +42,8 @@ class Asked:
 def prepare(question: QuizQuestion, rng: random.Random) -> Asked:
     """The question as this round asks it: choices shuffled and lettered anew."""
     step = question.step
-    if question.mode == ASK and isinstance(step, ChoiceStep):
-        order = list(step.choices)
-        rng.shuffle(order)
-        return Asked(question, replace(step, choices=tuple(order)))
+    if question.mode == ASK:
+        return Asked(question, step.shuffled(rng))
     if question.mode == RECALL:
         from tutor.quiz.recall import RecallQuestion
         from tutor.steps.command import CommandStep
@@ -83,20 +79,9 @@ def render(console: Console, asked: Asked) -> None:
 
 def the_answer(asked: Asked) -> str | None:
     """The right answer in words, said after a miss."""
-    step = asked.step
     if asked.recall is not None:
         return f"The command: `{asked.recall.answer}`" if asked.recall.answer else None
-    if isinstance(step, ChoiceStep):
-        right = [f"({label(i)}) {plain(step.choices[i].text)}" for i in sorted(step.correct_indexes)]
-        return ("The answer: " if len(right) == 1 else "The answers: ") + "; ".join(right)
-    if isinstance(step, TextStep):
-        literal = [value for pattern in step.accept if pattern.kind != "regex"
-                   for value in pattern.values]
-        return f"The answer: {literal[0]}" if literal else None
-    solution = [asked.fill(action) for action in getattr(step, "solution", ())
-                if isinstance(action, str)]
-    return ("One way: " + " then ".join(f"`{command}`" for command in solution)
-            if solution else None)
+    return asked.step.answer_in_words(asked.fill)
 
 
 def right(console: Console, asked: Asked, notes: tuple[str, ...] = ()) -> None:

@@ -17,10 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tutor.course.lesson import QuizEntry
-from tutor.steps.choice import ChoiceStep
-from tutor.steps.command import CommandStep
 from tutor.steps.quizfields import ASK, CHALLENGE, RECALL
-from tutor.steps.text import TextStep
 
 if TYPE_CHECKING:
     from tutor.course.lesson import Course, Lesson, Step
@@ -79,21 +76,5 @@ def noted_entries(lesson_id: str, steps: Iterable[Step]) -> tuple[QuizEntry, ...
 
 
 def question_key(lesson_id: str, step: Step, mode: str) -> str:
-    digest = hashlib.sha256(repr(_content(step, mode)).encode("utf-8")).hexdigest()[:12]
+    digest = hashlib.sha256(repr(step.quiz_identity(mode)).encode("utf-8")).hexdigest()[:12]
     return f"{lesson_id}/{step.id}/{mode}#{digest}"
-
-
-def _content(step: Step, mode: str) -> tuple:
-    """What makes the question: changed, it is another question."""
-    if isinstance(step, ChoiceStep):
-        return ("choice", step.question, tuple((c.text, c.correct) for c in step.choices))
-    if isinstance(step, TextStep):
-        return ("text", step.question, tuple((p.kind, p.values) for p in step.accept))
-    if isinstance(step, CommandStep) and mode == RECALL:
-        return ("recall", step.task, step.solution, step.alternatives, step.variables,
-                step.setup)
-    if isinstance(step, CommandStep):
-        return ("challenge", step.task, repr(step.check), step.setup, step.variables)
-    return (step.kind, repr(step))
-
-

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from tutor.course.lesson import CHOICE_LABELS, Fill, Step, Verdict, choice_label
+from tutor.course.lesson import (
+    CHOICE_LABELS,
+    Fill,
+    Reading,
+    Step,
+    Verdict,
+    choice_label,
+    first_paragraph,
+)
 from tutor.render import blocks
 from tutor.schema.fields import Fields, each_item
 from tutor.steps.question import question_parts
 from tutor.steps.quizfields import parse_question_quiz, parse_topics
 
 if TYPE_CHECKING:
+    from random import Random
+
     from rich.console import Console
 
 LABELS = CHOICE_LABELS
@@ -72,6 +82,26 @@ class ChoiceStep(Step):
             return Verdict(False, (f"Which one: {self._listing(match.close)}? Type its letter.",),
                            unclear=True, by_words=True)
         return Verdict(False, (picked,), unclear=True)
+
+    def readings(self) -> tuple[Reading, ...]:
+        question = first_paragraph(self.question)
+        right = "\n".join(choice.text for choice in self.choices if choice.correct)
+        return (self.explanation_reading(question, f"{question}\n{right}"),
+                *(Reading("feedback", choice.feedback, " ".join(choice.text.split()),
+                          choice.text, by_block=False)
+                  for choice in self.choices if choice.feedback))
+
+    def quiz_identity(self, mode: str) -> tuple:
+        return ("choice", self.question, tuple((c.text, c.correct) for c in self.choices))
+
+    def shuffled(self, rng: Random) -> ChoiceStep:
+        order = list(self.choices)
+        rng.shuffle(order)
+        return replace(self, choices=tuple(order))
+
+    def answer_in_words(self, fill: Fill) -> str | None:
+        right = [f"({label(i)}) {plain(self.choices[i].text)}" for i in sorted(self.correct_indexes)]
+        return ("The answer: " if len(right) == 1 else "The answers: ") + "; ".join(right)
 
     def _listing(self, indexes: list[int]) -> str:
         return " or ".join(f"({label(i)}) {plain(self.choices[i].text)}" for i in indexes)

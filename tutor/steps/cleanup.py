@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tutor.course.lesson import Fill, Step, StepHost
+from tutor.course.lesson import Fill, Reading, Step, StepHost
 from tutor.render import blocks
 from tutor.schema.fields import Fields
 
@@ -21,6 +21,9 @@ class CleanupStep(Step):
 
     def texts(self) -> tuple[str, ...]:
         return (self.text,)
+
+    def readings(self) -> tuple[Reading, ...]:
+        return (Reading("say", self.text, heading_found=True),)
 
     def render(self, console: Console, fill: Fill) -> None:
         blocks.markdown(console, fill(self.text))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tutor.checks import Check, parse_check
-from tutor.course.lesson import Fill, Step, StepHost, Verdict
+from tutor.course.lesson import Fill, Reading, Step, StepHost, Verdict, first_paragraph
 from tutor.course.practice_spec import (
     BUILTIN_WORKSPACE,
     PlayAction,
@@ -20,7 +20,7 @@ from tutor.course.practice_spec import (
 from tutor.render import blocks
 from tutor.schema.fields import MISSING, Fields, each_item
 from tutor.steps.practice_fields import parse_setup, parse_vars, play_list, play_lists
-from tutor.steps.quizfields import parse_practice_quiz, parse_topics
+from tutor.steps.quizfields import RECALL, parse_practice_quiz, parse_topics
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -52,6 +52,24 @@ class CommandStep(Step):
 
     def own_vars(self) -> tuple[VarSpec, ...]:
         return self.variables
+
+    def readings(self) -> tuple[Reading, ...]:
+        commands = "\n".join(action for action in self.solution if isinstance(action, str))
+        task = first_paragraph(self.task)
+        return (Reading("task", self.task, extra="\n".join((*self.hints, commands)),
+                        example=commands),
+                self.explanation_reading(task, task))
+
+    def quiz_identity(self, mode: str) -> tuple:
+        if mode == RECALL:
+            return ("recall", self.task, self.solution, self.alternatives, self.variables,
+                    self.setup)
+        return ("challenge", self.task, repr(self.check), self.setup, self.variables)
+
+    def answer_in_words(self, fill: Fill) -> str | None:
+        solution = [fill(action) for action in self.solution if isinstance(action, str)]
+        return ("One way: " + " then ".join(f"`{command}`" for command in solution)
+                if solution else None)
 
     def render(self, console: Console, fill: Fill) -> None:
         blocks.markdown(console, fill(self.task))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tutor.course.lesson import Fill, Step
+from tutor.course.lesson import Fill, Reading, Step
 from tutor.render import blocks
 from tutor.schema.fields import MISSING, Fields, describe_type
 
@@ -23,6 +23,9 @@ class SayStep(Step):
 
     def texts(self) -> tuple[str, ...]:
         return (self.text, self.diagram or "", self.diagram_title or "")
+
+    def readings(self) -> tuple[Reading, ...]:
+        return (Reading("say", self.text, extra=self.diagram_title or "", heading_found=True),)
 
     def render(self, console: Console, fill: Fill) -> None:
         blocks.markdown(console, fill(self.text))

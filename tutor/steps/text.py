@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tutor.course.lesson import Fill, Step, Verdict
+from tutor.course.lesson import Fill, Reading, Step, Verdict, first_paragraph
 from tutor.render import blocks
 from tutor.schema.fields import MISSING, Fields, each_item
 from tutor.steps.question import question_parts
@@ -75,6 +75,24 @@ class TextStep(Step):
     def render(self, console: Console, fill: Fill) -> None:
         blocks.markdown(console, fill(self.question))
         blocks.muted(console, "Type your answer.")
+
+    def readings(self) -> tuple[Reading, ...]:
+        question = first_paragraph(self.question)
+        return (self.explanation_reading(question, f"{question}\n" + "\n".join(self.literal_answers())),
+                *(Reading("feedback", item.text, question, question, by_block=False)
+                  for item in self.feedback))
+
+    def literal_answers(self) -> list[str]:
+        """The accepted answers that are words (not regexes)."""
+        return [value for pattern in self.accept if pattern.kind != "regex"
+                for value in pattern.values]
+
+    def quiz_identity(self, mode: str) -> tuple:
+        return ("text", self.question, tuple((p.kind, p.values) for p in self.accept))
+
+    def answer_in_words(self, fill: Fill) -> str | None:
+        literal = self.literal_answers()
+        return f"The answer: {literal[0]}" if literal else None
 
     def judge(self, answer: str) -> Verdict:
         if not answer.strip():
