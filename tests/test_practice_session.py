@@ -756,3 +756,16 @@ def test_a_new_lesson_record_chooses_around_existing_names(env, engine, api, les
     practice = PracticeSession(env, engine)
     practice.begin_lesson(lesson, LessonRecord())
     assert practice.enter_step(lesson.id, step)["name"] == "web-2"
+
+
+def test_a_yes_in_everyday_words_confirms_and_anything_else_cancels(conversation, env, runner,
+                                                                  api, course):
+    api.add_container("old")
+    conversation.start_lesson(course.lessons[0], index=1)
+    for maybe in ("maybe", "yes please no", "nope"):
+        said(env, conversation, "docker rm -f old")
+        assert "Cancelled: nothing was changed." in said(env, conversation, maybe)
+    assert runner.runs == []
+    said(env, conversation, "docker rm -f old")
+    said(env, conversation, "Sure!")
+    assert runner.argvs == [["docker", "rm", "-f", "old"]]

@@ -42,7 +42,8 @@ if TYPE_CHECKING:
     from tutor.course.lesson import Course, Lesson, Step
     from tutor.steps.command import CommandStep
 
-YES_WORDS = {"y", "yes"}
+# A yes to the tutor's questions; anything else keeps things as they are.
+YES_WORDS = {"y", "yes", "yeah", "yep", "sure", "ok", "okay", "go ahead", "do it"}
 
 WARM_INDEX_LESSONS = 100
 WARM_DELAY_SECONDS = 1.0
@@ -210,7 +211,7 @@ class Conversation:
         if self._pending is not None:
             _question, action, otherwise = self._pending
             self._pending = None
-            if line.strip().lower() in YES_WORDS:
+            if line.strip().lower().rstrip(".!") in YES_WORDS:
                 action()
             elif otherwise is not None:
                 otherwise()
