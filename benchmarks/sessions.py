@@ -5,6 +5,7 @@ with 500 names, and a classroom of 10 sessions on one engine."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -240,11 +241,19 @@ def peak_rss(reps: int) -> list[Result]:
 # -- a classroom ----------------------------------------------------------------------------------
 
 
-def _run_workers(count: int) -> list[dict]:
+def _run_workers(count: int, shared: bool = True) -> list[dict]:
+    """``count`` learners at once; ``shared``: told the engine is shared, as a class
+    is (DOCKER_TUTOR_SHARED_ENGINE=1, README), else left to notice it (from the others'
+    running containers, which a class starting together does not have yet)."""
     homes = [new_home() for _ in range(count)]
+    environ = {key: value for key, value in os.environ.items()
+               if key != "DOCKER_TUTOR_SHARED_ENGINE"}
+    if shared:
+        environ["DOCKER_TUTOR_SHARED_ENGINE"] = "1"
     try:
         workers = [subprocess.Popen([sys.executable, str(HERE / "classroom_worker.py"),
-                                     str(home)], stdout=subprocess.PIPE, text=True)
+                                     str(home)], stdout=subprocess.PIPE, text=True,
+                                    env=environ)
                    for home in homes]
         reports = []
         for worker in workers:
@@ -257,8 +266,12 @@ def _run_workers(count: int) -> list[dict]:
 
 
 def classroom(count: int) -> list[Result]:
-    alone = _run_workers(1)
-    together = _run_workers(count)
+    return [_classroom(count, shared=True), _classroom(count, shared=False)]
+
+
+def _classroom(count: int, shared: bool) -> Result:
+    alone = _run_workers(1, shared)
+    together = _run_workers(count, shared)
     wrong, crossed, errors = [], [], []
     names = [report["name"] for report in together]
     for report in together:
@@ -275,14 +288,16 @@ def classroom(count: int) -> list[Result]:
     right = not wrong and not crossed and not errors and not left
     duplicate = len(names) - len(set(names))
     problems = wrong[:3] + crossed[:3] + errors[:3] + [f"left behind: {name}" for name in left]
-    return [Result(f"classroom: {count} sessions practising on one engine at once",
-                   f"verdict p95 {seconds(p95)}", f"1 session p95 {seconds(solo_p95)}",
-                   f"{p95 / solo_p95:.1f} × alone; {len(times) - len(wrong)}/{len(times)} "
-                   "verdicts right", "every verdict right, nobody touches another's",
-                   right,
-                   f"each session: wrong run, docker rm -f, right run, docker images, docker ps, "
-                   f"cleanup; {duplicate} name(s) handed to two sessions"
-                   + ("; " + "; ".join(problems) if problems else ""))]
+    told = ("told the engine is shared (DOCKER_TUTOR_SHARED_ENGINE=1)" if shared else
+            "not told")
+    return Result(f"classroom: {count} sessions practising on one engine at once, {told}",
+                  f"verdict p95 {seconds(p95)}", f"1 session p95 {seconds(solo_p95)}",
+                  f"{p95 / solo_p95:.1f} × alone; {len(times) - len(wrong)}/{len(times)} "
+                  "verdicts right", "every verdict right, nobody touches another's",
+                  right,
+                  f"each session: wrong run, docker rm -f, right run, docker images, docker ps, "
+                  f"cleanup; {duplicate} name(s) handed to two sessions"
+                  + ("; " + "; ".join(problems) if problems else ""))
 
 
 def report_leftovers(names: list[str]) -> list[str]:
