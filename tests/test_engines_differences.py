@@ -224,3 +224,32 @@ def test_a_registry_port_that_keeps_dropping_connections_is_reported() -> None:
         assert clock.slept >= REGISTRY_STARTING_SECONDS
     finally:
         registry.close()
+
+
+class PodmanNames(FakeEngine):
+    """Podman 4.3's compat container list: the name filter is a regex matched against the
+    name without its "/", and each summary has an empty "Name"."""
+
+    def containers(self, *args, filters=None, **kwargs):
+        import re
+
+        pattern = (filters or {}).get("name")
+        listed = super().containers(*args, filters={k: v for k, v in (filters or {}).items()
+                                                     if k != "name"}, **kwargs)
+        if pattern:
+            listed = [c for c in listed
+                      if any(re.search(pattern, n.lstrip("/")) for n in c["Names"])]
+        return [{**c, "Name": ""} for c in listed]
+
+
+def test_on_podman_a_container_is_found_by_its_name_and_named_in_messages() -> None:
+    from tutor.checks.containers import ContainerCheck
+    from tutor.checks.queries import container_name
+
+    engine = PodmanNames()
+    engine.add_container("web")
+    engine.add_container("db")
+    assert ContainerCheck(name="web", state="running").check(context(engine)).passed
+    missing = ContainerCheck(name="api").check(context(engine))
+    assert missing.messages == ('no container named "api" exists (containers: db, web)',)
+    assert container_name({"Names": ["/web"], "Name": ""}) == "web"

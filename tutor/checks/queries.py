@@ -111,7 +111,8 @@ def list_images(api: Any) -> list[dict]:
 
 def container_name(summary_or_inspect: dict) -> str:
     """The container's own name without the leading "/" (links add "/other/alias" names)."""
-    if "Name" in summary_or_inspect and isinstance(summary_or_inspect["Name"], str):
+    # Inspect data has "Name"; Podman's summaries have it too, empty.
+    if isinstance(summary_or_inspect.get("Name"), str) and summary_or_inspect["Name"]:
         return summary_or_inspect["Name"].lstrip("/")
     names = summary_or_inspect.get("Names") or []
     own = [n for n in names if n.count("/") == 1] or names
@@ -136,8 +137,9 @@ def missing_container(name: str, summaries: list[dict]) -> str:
 
 def list_named(api: Any, name: str) -> list[dict]:
     """The containers named ``name`` (asked of the engine by name, so the cost does not
-    grow with the number of containers; the engine's filter is a regular expression)."""
-    pattern = "^/" + re.escape(name.lstrip("/")) + "$"
+    grow with the number of containers; the engine's filter is a regular expression,
+    matched against "/web" by Docker and against "web" by Podman)."""
+    pattern = "^/?" + re.escape(name.lstrip("/")) + "$"
     return list(call(api.containers, all=True, filters={"name": pattern}) or [])
 
 
