@@ -16,15 +16,14 @@ from pathlib import Path
 
 import docker.errors
 import pytest
+from check_kit import WHERE, check_runner, failed
 from engine_helpers import Resources, ensure_image, free_port, require_engine, unique_name
 
 from tutor.checks import CheckContext, CheckResult, evaluate, parse_check
-from tutor.schema.location import Where
 from tutor.schema.yamldoc import parse_yaml
 
 pytestmark = pytest.mark.engine
 
-WHERE = Where(Path("lessons/engine.yaml"), lesson="engine", step="s", step_number=1)
 
 
 @pytest.fixture(scope="module")
@@ -43,21 +42,7 @@ def made(api) -> Iterator[Resources]:
 
 @pytest.fixture
 def run(api, tmp_path: Path):
-    def runner(text: str, since: float = 0.0, **values: str) -> CheckResult:
-        document = parse_yaml(text if text.startswith("\n") else "check: " + text)
-        problems: list = []
-        check = parse_check(document["check"], WHERE.at_field("check"), problems, 1, set(values))
-        assert not problems, [str(p) for p in problems]
-        return evaluate(check, CheckContext(api=api, workspace=tmp_path, values=values,
-                                            since=since))
-
-    return runner
-
-
-def failed(result: CheckResult) -> str:
-    assert not result.passed
-    assert len(result.messages) == 1, result.messages
-    return result.messages[0]
+    return check_runner(api, tmp_path)
 
 
 HTTPD = ["sh", "-c", "mkdir -p /www && echo 'Hello from busybox' > /www/index.html "

@@ -18,6 +18,7 @@ from pathlib import Path
 import docker.errors
 import pytest
 import requests
+from check_kit import failed
 from fake_engine import FakeEngine, _response
 
 from tutor.checks import CheckContext, CheckResult, EngineUnavailable, evaluate, parse_check
@@ -75,12 +76,6 @@ def run(engine: FakeEngine, tmp_path: Path, clock: Clock):
         return evaluate(check, ctx)
 
     return runner
-
-
-def failed(result: CheckResult) -> str:
-    assert not result.passed, "expected the check to fail"
-    assert len(result.messages) == 1, result.messages
-    return result.messages[0]
 
 
 # -- image ---------------------------------------------------------------------------------------

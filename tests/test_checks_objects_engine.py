@@ -15,17 +15,14 @@ from pathlib import Path
 
 import docker.errors
 import pytest
+from check_kit import check_runner, failed
 from engine_helpers import TEST_LABEL, Resources, ensure_image, require_engine, unique_name
 
-from tutor.checks import CheckContext, CheckResult, evaluate, parse_check
 from tutor.checks.helpers import HELPER_LABEL_KEY, HELPER_LABEL_VALUE, is_check_event
 from tutor.practice.fixtures import FIXTURE_LABEL
-from tutor.schema.location import Where
-from tutor.schema.yamldoc import parse_yaml
 
 pytestmark = pytest.mark.engine
 
-WHERE = Where(Path("lessons/engine.yaml"), lesson="engine", step="s", step_number=1)
 SLEEP = ["sleep", "600"]
 HTTPD = ["httpd", "-f", "-p", "80"]
 
@@ -92,21 +89,7 @@ def made(api) -> Iterator[Objects]:
 
 @pytest.fixture
 def run(api, tmp_path: Path):
-    def runner(text: str, since: float = 0.0, **values: str) -> CheckResult:
-        document = parse_yaml(text if text.startswith("\n") else "check: " + text)
-        problems: list = []
-        check = parse_check(document["check"], WHERE.at_field("check"), problems, 1, set(values))
-        assert not problems, [str(p) for p in problems]
-        return evaluate(check, CheckContext(api=api, workspace=tmp_path, values=values,
-                                            since=since))
-
-    return runner
-
-
-def failed(result: CheckResult) -> str:
-    assert not result.passed
-    assert len(result.messages) == 1, result.messages
-    return result.messages[0]
+    return check_runner(api, tmp_path)
 
 
 def helpers_left(api) -> list[dict]:

@@ -7,14 +7,12 @@ Also the Conversation on top of a real PracticeSession: confirmation questions.
 
 from __future__ import annotations
 
-import io
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
-from conftest import dedent, write_course
+from conftest import dedent
 from test_practice_fixtures import RecordingApi
 
 from tutor.course.lesson import Course, Lesson
@@ -23,7 +21,6 @@ from tutor.engine.diagnosis import EngineProblem, ProblemKind
 from tutor.engine.endpoint import Endpoint
 from tutor.engine.runner import RunResult
 from tutor.environment import Environment
-from tutor.lessonfile.loader import load_course
 from tutor.practice.fixtures import FIXTURE_IMAGE_LABEL, FIXTURE_LABEL, FIXTURE_TAG_LABEL
 from tutor.practice.labels import LEARNER_LABEL, SESSION_LABEL
 from tutor.practice.pipeline import with_label
@@ -166,37 +163,31 @@ DRILL = dedent(
 )
 
 
+# Short names for the drill fixtures of tests/practice_kit.py, which other practice
+# test files share.
 @pytest.fixture
-def course(tmp_path: Path) -> Course:
-    loaded = load_course(write_course(tmp_path / "lessons", {"drill": DRILL}))
-    assert not loaded.problems, [str(p) for p in loaded.problems]
-    return loaded
-
-
-@pytest.fixture
-def lesson(course: Course) -> Lesson:
-    return course.lessons[0]
+def course(drill_course: Course) -> Course:
+    return drill_course
 
 
 @pytest.fixture
-def api() -> RecordingApi:
-    engine = RecordingApi()
-    engine.add_image("busybox:latest", cmd=["sh"])
-    return engine
+def lesson(drill_lesson: Lesson) -> Lesson:
+    return drill_lesson
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> Environment:
-    return Environment(stdout=io.StringIO(), stderr=io.StringIO(), environ={"PATH": "/usr/bin"},
-                       data_dir=tmp_path / "data", lessons_dir=tmp_path / "lessons",
-                       stdout_isatty=False, stdin_isatty=False, width=300)
+def api(fake_api: RecordingApi) -> RecordingApi:
+    return fake_api
 
 
 @pytest.fixture
-def runner(api, monkeypatch) -> FakeRunner:
-    fake = FakeRunner(api, docker_effects)
-    monkeypatch.setattr("tutor.engine.runner.run_docker", fake)
-    return fake
+def env(practice_env: Environment) -> Environment:
+    return practice_env
+
+
+@pytest.fixture
+def runner(fake_runner: FakeRunner) -> FakeRunner:
+    return fake_runner
 
 
 @pytest.fixture
