@@ -129,7 +129,8 @@ class FakeEngine:
                       exposed: tuple[str, ...] = (),
                       env: dict[str, str] | None = None, labels: dict[str, str] | None = None,
                       mounts: list[dict] | None = None, files: dict[str, str] | None = None,
-                      exec_results: dict | None = None, created: int | None = None) -> str:
+                      exec_results: dict | None = None, created: int | None = None,
+                      networks: tuple[str, ...] = ("bridge",)) -> str:
         """``ports``: {"80/tcp": "8080"} or {"80/tcp": "127.0.0.1:8080"} or a list of those;
         ``exposed``: ports exposed but not published; ``mounts``: bind_mount(...),
         volume_mount(...). Like the engine, the container takes the image's command,
@@ -154,6 +155,7 @@ class FakeEngine:
             entrypoint=config.get("Entrypoint"),
             workdir=config.get("WorkingDir") or "",
             exposed=(*(config.get("ExposedPorts") or {}), *exposed),
+            networks=networks,
         )
         self.clock += 1
         self.containers_.append(container)

@@ -180,6 +180,7 @@ class FakeContainer:
     entrypoint: list[str] | None = None
     workdir: str = ""
     exposed: tuple[str, ...] = ()  # exposed but not published (the image's EXPOSE, --expose)
+    networks: tuple[str, ...] = ("bridge",)  # the networks it is connected to, by name
 
     @property
     def running(self) -> bool:
@@ -228,7 +229,7 @@ class FakeContainer:
             "State": self.state,
             "Status": status,
             "HostConfig": {"NetworkMode": "default"},
-            "NetworkSettings": {"Networks": {"bridge": {}}},
+            "NetworkSettings": {"Networks": {name: {} for name in self.networks}},
             "Mounts": [dict(m) for m in self.mounts],
         }
 
@@ -283,6 +284,7 @@ class FakeContainer:
                 "Bridge": "",
                 "Ports": self.live_ports() if self.running else {},
                 "IPAddress": "172.17.0.2" if self.running else "",
+                "Networks": {name: {} for name in self.networks},
             },
         }
 

@@ -972,3 +972,39 @@ def test_all_does_not_wait_when_a_part_without_wait_has_failed():
     assert not result.passed
     assert sum(slept) >= 1  # only unsettled parts left: now it waits
     assert calls.count("http") > 2
+
+
+# -- reach: why a name does not resolve --------------------------------------------------------
+
+
+def test_a_name_unresolved_across_networks_is_blamed_on_the_setup(engine, run):
+    engine.add_container("client", networks=("bridge",),
+                         exec_results={("ping", "-c", "1", "-W", "2", "api"):
+                                       (1, "ping: bad address 'api'\n")})
+    engine.add_container("api", networks=("backend",))
+    assert failed(run("{reach: {from: client, to: api}}")) == (
+        'from container "client", "api" cannot be reached: the name "api" does not resolve '
+        '(bad address); containers find each other by name only on a user-defined network '
+        'they share ("client" is on bridge, "api" on backend)')
+
+
+def test_a_name_unresolved_on_a_shared_network_is_blamed_on_the_engine(engine, run):
+    # Podman's CNI networks without the dnsname plugin: the setup is right, no name answers.
+    engine.add_container("client", networks=("backend", "podman"),
+                         exec_results={("ping", "-c", "1", "-W", "2", "api"):
+                                       (1, "ping: bad address 'api'\n")})
+    engine.add_container("api", networks=("backend", "podman"))
+    message = failed(run("{reach: {from: client, to: api}}"))
+    assert message.startswith(
+        'from container "client", "api" cannot be reached: the name "api" does not resolve '
+        '(bad address), though both run on the user-defined network backend: this engine '
+        'answers no container names on it')
+    assert "dnsname plugin or aardvark-dns" in message
+
+
+def test_sharing_only_the_default_network_is_still_the_setups_fault(engine, run):
+    engine.add_container("client", exec_results={("ping", "-c", "1", "-W", "2", "api"):
+                                                 (1, "ping: bad address 'api'\n")})
+    engine.add_container("api")
+    assert "only on a user-defined network they share" in failed(
+        run("{reach: {from: client, to: api}}"))

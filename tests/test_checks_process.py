@@ -188,3 +188,42 @@ def test_real_process_that_drops_privileges_counts_not_the_setting(api, made):
     assert api.inspect_container(name)["Config"]["User"] == ""
     result = judge(api, '{process: {container: "{{ web }}", user: nobody}}', name)
     assert result.passed, result.messages
+
+
+# -- an engine whose process list has no user IDs (Podman 4) -----------------------------------
+
+
+class PodmanTopEngine(TopEngine):
+    """Podman 4.3 answers ``top`` with ps options it does not take with an empty body, and
+    has the user the process was started as in ``Config.User``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.configured: dict[str, str] = {}
+
+    def top(self, container, ps_args=None):
+        import requests
+
+        self._record("top", container, ps_args)
+        raise requests.exceptions.JSONDecodeError("Expecting value", "", 0)
+
+    def inspect_container(self, container):
+        details = super().inspect_container(container)
+        details["Config"]["User"] = self.configured.get(details["Name"].lstrip("/"), "")
+        return details
+
+
+def test_without_user_ids_the_started_user_counts(engine):
+    podman = PodmanTopEngine()
+    podman.add_container("web", cmd=["httpd", "-f", "-p", "8080"], files={"/etc/passwd": PASSWD})
+    text = failure(judge(podman, '{process: {container: "{{ web }}", non_root: true}}'))
+    assert text == ('container "web" runs its main process (httpd -f -p 8080) as root '
+                    '(uid 0); expected a user other than root')
+    podman.configured["web"] = "nobody"
+    assert judge(podman, '{process: {container: "{{ web }}", non_root: true}}').passed
+    assert judge(podman, '{process: {container: "{{ web }}", user: 65534}}').passed
+    podman.configured["web"] = "1000:1000"
+    assert judge(podman, '{process: {container: "{{ web }}", user: web}}').passed
+    podman.configured["web"] = "ghost"  # a name the image's /etc/passwd lacks
+    assert "not among the processes" in failure(
+        judge(podman, '{process: {container: "{{ web }}", non_root: true}}'))

@@ -66,6 +66,18 @@ def test_podmans_exec_event_is_an_exec_start() -> None:
     assert not result.passed and "exec_died" in result.messages[0]
 
 
+def test_podmans_remove_event_is_a_destroy() -> None:
+    """`docker run --rm` ends with "destroy" on Docker and "remove" on Podman."""
+    engine = podman_engine()
+    engine.add_container("once")
+    podman_event(engine, "remove", "container", "c0ffee", "once", NOW - 5)
+    assert EventsCheck(action="destroy", container="once").evaluate(context(engine)).passed
+    assert not EventsCheck(action="destroy", container="twice").evaluate(context(engine)).passed
+    engine.events_.clear()
+    podman_event(engine, "died", "container", "c0ffee", "once", NOW - 5)
+    assert not EventsCheck(action="destroy", container="once").evaluate(context(engine)).passed
+
+
 def test_podmans_pull_event_has_the_reference_in_its_name() -> None:
     engine = podman_engine()
     podman_event(engine, "pull", "image", "", "docker.io/library/busybox:latest", NOW - 5)

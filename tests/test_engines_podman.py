@@ -14,12 +14,14 @@ from engines_kit import EngineUnderTest, engine_fixture, free_port, until
 from tutor.checks.events import EventsCheck
 from tutor.checks.images import ImageCheck
 from tutor.checks.network import RegistryTagCheck
+from tutor.checks.process import ProcessCheck
 from tutor.checks.queries import is_podman
 from tutor.checks.refs import repo_tags
+from tutor.course.practice_spec import SetupAction
 from tutor.engine.product import identify
 from tutor.practice.diagnose import diagnose
 from tutor.practice.engine_limits import limit_hit
-from tutor.practice.fixtures import labelled_images
+from tutor.practice.fixtures import apply_setup, labelled_images
 from tutor.practice.inventory import snapshot
 from tutor.practice.labels import LEARNER_LABEL
 from tutor.practice.values import taken_by_others
@@ -92,6 +94,41 @@ def test_a_die_event_is_found_although_podman_reads_events_from_a_file(
     later = time.time() + 1
     stale = EventsCheck(action="die", container=name).evaluate(podman.context(since=later))
     assert not stale.passed
+
+
+def test_a_run_rm_ends_in_an_event_that_counts_as_destroy(podman: EngineUnderTest) -> None:
+    name = podman.name("once")
+    began = time.time()
+    podman.docker("run", "--rm", "--name", name, "busybox", "true")
+    check = EventsCheck(action="destroy", container=name)
+    assert until(lambda: check.evaluate(podman.context(since=began)).passed)
+
+
+def test_a_setup_container_stops_as_on_docker(podman: EngineUnderTest, tmp_path) -> None:
+    """Podman gives containers made through its Docker API a stop timeout of 0 s; the
+    tutor's own say 10 s, so the program's TERM trap runs and the exit code is 0."""
+    values: dict[str, str] = {}
+    spec = {"as": "clock", "image": "busybox",
+            "command": ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]}
+    apply_setup(podman.api, SetupAction("container", spec), values, "engines/podman",
+                tmp_path, None)
+    try:
+        podman.docker("stop", values["clock"])
+        state = podman.api.inspect_container(values["clock"])["State"]
+        assert (state["Status"], state["ExitCode"]) == ("exited", 0)
+    finally:
+        podman.api.remove_container(values["clock"], force=True)
+
+
+def test_whom_the_main_process_runs_as_without_user_ids_in_top(
+        podman: EngineUnderTest) -> None:
+    root, nobody = podman.name("root"), podman.name("nobody")
+    podman.docker("run", "-d", "--name", root, "busybox", "sleep", "600")
+    podman.docker("run", "-d", "--user", "nobody", "--name", nobody, "busybox", "sleep", "600")
+    failed = ProcessCheck(container=root, non_root=True).evaluate(podman.context())
+    assert not failed.passed and "as root (uid 0)" in failed.messages[0]
+    assert ProcessCheck(container=nobody, non_root=True).evaluate(podman.context()).passed
+    assert ProcessCheck(container=nobody, user="65534").evaluate(podman.context()).passed
 
 
 def test_a_pull_event_names_the_image(podman: EngineUnderTest) -> None:

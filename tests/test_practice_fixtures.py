@@ -58,10 +58,12 @@ class RecordingApi(FakeEngine):
         return {"PortBindings": port_bindings}
 
     def create_container(self, image, command=None, name=None, labels=None, environment=None,
-                         ports=None, host_config=None, detach=False, **kwargs):
+                         ports=None, host_config=None, detach=False, stop_timeout=None,
+                         **kwargs):
         self._record("create_container", image, {
             "command": command, "name": name, "labels": labels, "environment": environment,
-            "ports": ports, "host_config": host_config, "detach": detach})
+            "ports": ports, "host_config": host_config, "detach": detach,
+            "stop_timeout": stop_timeout})
         bindings = {}
         for key, port in ((host_config or {}).get("PortBindings") or {}).items():
             bindings[key if "/" in key else f"{key}/tcp"] = [{"HostIp": "", "HostPort": str(port)}]
@@ -197,6 +199,8 @@ def test_container_is_created_labelled_named_and_started(api):
     assert created["labels"] == {FIXTURE_LABEL: LABEL}
     assert created["command"] == ["sleep", "600"]
     assert created["environment"] == {"GREETING": "hi"}
+    # Said out loud, so `docker stop` waits on Podman too (it would give 0 s).
+    assert created["stop_timeout"] == 10
     name = values["web"]
     assert name.startswith("tutor-web-") and created["name"] == name
     container = api.container(name)

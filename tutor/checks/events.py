@@ -23,7 +23,9 @@ EVENT_TYPES = ("container", "image", "volume", "network", "daemon", "plugin", "s
 
 # Podman's Docker-compatible API reports `docker exec` as "exec" (and "exec_died"), where
 # Docker says "exec_create", "exec_start: CMD", "exec_die". Docker has no plain "exec".
-ACTION_ALIASES = {"exec_start": ("exec",)}
+# A container removed is "destroy" to Docker and "remove" to Podman (Docker says "remove"
+# of no container).
+ACTION_ALIASES = {"exec_start": ("exec",), "destroy": ("remove",)}
 
 # Podman's file event log (events_logger = "file", the default without journald) returns
 # nothing when `until` has passed already: it stops reading the log at once (podman issue

@@ -5,11 +5,13 @@ process. The engine's ``top`` lists the container's processes with their numeric
 IDs (``ps -o pid,uid,args`` on the engine's host, where a container's processes are
 ordinary processes); the main one is the process whose host PID is ``State.Pid``. A user
 name is looked up in the container's own ``/etc/passwd``: names are the image's
-business, and the host may call the same number something else.
+business, and the host may call the same number something else. Where the engine's list
+has no user IDs (Podman), the user the engine started the process as is taken instead.
 """
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,12 +93,15 @@ def main_process(api: Any, details: dict) -> MainProcess | None:
     except EngineUnavailable as error:
         if error.status == 409:  # "is not running": it stopped meanwhile
             return None
-        raise
+        if not isinstance(error.__cause__, ValueError):
+            raise
+        # Podman 4 answers ps options it does not take with an empty body (no JSON).
+        return started_as(api, details)
     titles = [str(title).upper() for title in listing.get("Titles") or []]
     try:
         pid_at, uid_at = titles.index("PID"), titles.index("UID")
     except ValueError:
-        return None
+        return started_as(api, details)
     command_at = len(titles) - 1
     for row in listing.get("Processes") or []:
         if len(row) == len(titles) and str(row[pid_at]) == pid:
@@ -105,6 +110,23 @@ def main_process(api: Any, details: dict) -> MainProcess | None:
                 return None
             return MainProcess(int(uid), str(row[command_at]))
     return None
+
+
+def started_as(api: Any, details: dict) -> MainProcess | None:
+    """The main process as the engine started it, for engines whose process list gives no
+    user IDs: ``Config.User`` (``USER``, ``--user``), a name looked up in /etc/passwd. A
+    program that switches users itself is not seen this way."""
+    user = str((details.get("Config") or {}).get("User") or "").partition(":")[0]
+    if not user:
+        uid: int | None = 0
+    elif user.isdigit():
+        uid = int(user)
+    else:
+        uid = passwd_names(api, details["Id"]).get(user)
+    if uid is None:
+        return None
+    argv = [str(details.get("Path") or ""), *map(str, details.get("Args") or [])]
+    return MainProcess(uid, shlex.join(word for word in argv if word))
 
 
 def passwd_names(api: Any, container_id: str) -> dict[str, int]:

@@ -130,6 +130,16 @@ class ReachCheck(Check):
                 where += f", {quote(target)} on {describe_networks(other)}"
                 if not (other.get("State") or {}).get("Running"):
                     where += f" ({quote(target)} is {describe_state(other.get('State') or {})})"
+            target_runs = other is not None and bool((other.get("State") or {}).get("Running"))
+            shared = _user_defined(set(networks_of(details)) & set(networks_of(other or {})))
+            if shared and target_runs:
+                # Right setup, no answer: the engine serves no names there (Podman's
+                # CNI networks without the dnsname plugin, for one).
+                return (start + f"the name {quote(target)} does not resolve (bad address), "
+                        f"though both run on the user-defined network {shared[0]}: this "
+                        f"engine answers no container names on it (on Podman, install the "
+                        f"dnsname plugin or aardvark-dns; `docker network inspect "
+                        f"{shared[0]}` shows the network)")
             return (start + f"the name {quote(target)} does not resolve (bad address); "
                     f"containers find each other by name only on a user-defined network they "
                     f"share ({where})")
@@ -140,6 +150,14 @@ class ReachCheck(Check):
             return start + f"no answer within {PROBE_SECONDS} s"
         said = quote(excerpt(probe.output)) if probe.output.strip() else "nothing"
         return start + f"`{shlex.join(probe.argv)}` exited with code {probe.code} and said {said}"
+
+
+# The engines' own networks: no container names are served on them.
+DEFAULT_NETWORKS = frozenset({"bridge", "host", "none", "podman"})
+
+
+def _user_defined(networks: set[str]) -> list[str]:
+    return sorted(networks - DEFAULT_NETWORKS)
 
 
 def _target_details(api: Any, target: str) -> dict | None:

@@ -120,6 +120,9 @@ def apply_setup(
                 f"setup file {spec['path']} would land outside the workspace") from None
 
 
+STOP_TIMEOUT_SECONDS = 10  # what `docker stop` waits before it kills
+
+
 def _create_container(api: docker.APIClient, spec: dict, values: dict[str, str],
                       labels: dict[str, str]) -> None:
     ensure_image(api, spec["image"])
@@ -149,6 +152,9 @@ def _create_container(api: docker.APIClient, spec: dict, values: dict[str, str],
         ports=[_exposed(key) for key in ports] or None,
         host_config=host_config,
         detach=True,
+        # Docker's default, said out loud: Podman gives a container made through its
+        # Docker API a stop timeout of 0 s, so `docker stop` would kill it at once (137).
+        stop_timeout=STOP_TIMEOUT_SECONDS,
     )
     values[spec["as"]] = name
     files = spec.get("files") or {}
