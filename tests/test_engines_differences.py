@@ -12,9 +12,12 @@ import pytest
 from fake_engine import FakeEngine
 
 from tutor.checks.base import CheckContext
+from tutor.checks.compose import _exec_in
 from tutor.checks.events import EventsCheck
+from tutor.checks.health import HealthCheck
 from tutor.checks.queries import is_podman
 from tutor.checks.refs import local_name, repo_tags
+from tutor.checks.removals import RemovedCheck
 from tutor.engine.product import EngineProduct
 from tutor.practice.diagnose import diagnose
 from tutor.practice.engine_limits import limit_hit
@@ -76,6 +79,25 @@ def test_podmans_remove_event_is_a_destroy() -> None:
     engine.events_.clear()
     podman_event(engine, "died", "container", "c0ffee", "once", NOW - 5)
     assert not EventsCheck(action="destroy", container="once").evaluate(context(engine)).passed
+
+
+def test_a_container_podman_removed_besides_the_wanted_ones_is_named() -> None:
+    engine = podman_engine()
+    for name in ("job-1", "keep"):
+        podman_event(engine, "remove", "container", "c0ffee", name, NOW - 5)
+    result = RemovedCheck(containers=("job-1",)).evaluate(context(engine))
+    assert not result.passed and 'also removed container "keep"' in result.messages[0]
+    until = next(call for call in engine.calls if call[0] == "events")[2]
+    assert float(until) > NOW  # asked a moment ahead, as Podman's file log needs
+
+
+def test_podmans_exec_in_a_compose_service_counts() -> None:
+    engine = podman_engine()
+    engine.add_container("hello-quotes-1", labels={"com.docker.compose.project": "hello",
+                                                   "com.docker.compose.service": "quotes"})
+    assert _exec_in(context(engine), "hello", "quotes")  # nothing ran yet
+    podman_event(engine, "exec", "container", "c0ffee", "hello-quotes-1", NOW - 5)
+    assert _exec_in(context(engine), "hello", "quotes") == []
 
 
 def test_podmans_pull_event_has_the_reference_in_its_name() -> None:
@@ -154,6 +176,58 @@ def test_limits_need_the_engine_the_command_and_the_answer() -> None:
     assert limit_hit(podman, ["docker push localhost:5000/app:1"], answer) is None
     assert limit_hit(podman, push_all, "unauthorized: authentication required") is None
     assert limit_hit(None, push_all, answer) is None
+
+
+def test_podmans_refusal_of_prune_all_with_a_filter_is_a_limit_with_a_note() -> None:
+    podman = EngineProduct("Podman 4.3.1", podman=True)
+    answer = ('Error response from daemon: specifying "dangling" filter more than once with '
+              'different values is not supported')
+    for command in ("docker image prune -a -f --filter label=batch=b1",
+                    "docker image prune --all --force --filter=label=batch=b1",
+                    "docker image prune -af --filter label=batch=b1"):
+        assert limit_hit(podman, [command], answer) is not None, command
+    assert limit_hit(podman, ["docker image prune -f --filter label=batch=b1"], answer) is None
+    assert limit_hit(EngineProduct("Docker Engine"), ["docker image prune -a --filter x=y"],
+                     answer) is None
+    [note] = diagnose(answer)
+    assert "refuses `docker image prune --all` together with `--filter`" in note
+    assert "docker rmi NAME:TAG" in note
+
+
+def with_health(engine: FakeEngine, health: dict, test: list[str] | None = None) -> FakeEngine:
+    """``engine`` whose one container "web" reports ``health`` (and has ``test``)."""
+    engine.add_container("web")
+    inspect_container = engine.inspect_container
+
+    def inspect(container):
+        found = inspect_container(container)
+        found["State"]["Health"] = dict(health)
+        if test:
+            found["Config"]["Healthcheck"] = {"Test": test}
+        return found
+
+    engine.inspect_container = inspect  # type: ignore[method-assign]
+    return engine
+
+
+def test_health_probes_that_never_ran_on_podman_are_said_so_and_a_limit() -> None:
+    never_ran = {"Status": "starting", "FailingStreak": 0, "Log": None}
+    engine = with_health(podman_engine(), never_ran, ["CMD-SHELL", "true"])
+    result = HealthCheck(container="web").evaluate(context(engine))
+    assert not result.passed
+    assert result.messages[0].startswith('container "web" is starting; expected healthy '
+                                         '(no probe has finished yet: `true`)')
+    assert "systemd timers" in result.messages[0]
+    podman = EngineProduct("Podman 4.3.1", podman=True)
+    assert limit_hit(podman, ["docker run -d web"], result.messages[0]) is not None
+    docker = with_health(FakeEngine(), never_ran, ["CMD-SHELL", "true"])
+    assert "systemd" not in HealthCheck(container="web").evaluate(context(docker)).messages[0]
+
+
+def test_podmans_empty_health_status_means_no_health_check() -> None:
+    engine = with_health(podman_engine(), {"Status": "", "FailingStreak": 0, "Log": None})
+    result = HealthCheck(container="web").evaluate(context(engine))
+    assert not result.passed and "has no health check" in result.messages[0]
 
 
 class _StartingRegistry:

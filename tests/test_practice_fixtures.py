@@ -14,7 +14,7 @@ from pathlib import Path
 
 import docker.errors
 import pytest
-from fake_engine import FakeContainer, FakeEngine, fake_id, not_found
+from fake_engine import FakeContainer, FakeEngine, conflict, fake_id, not_found
 
 from tutor.course.practice_spec import SetupAction
 from tutor.practice.fixtures import (
@@ -86,6 +86,14 @@ class RecordingApi(FakeEngine):
     def stop(self, container, timeout=None):
         self._record("stop", container, timeout)
         found = self._find_container(container)
+        found.state = "exited"
+        found.exit_code = 137
+
+    def kill(self, container, signal=None):
+        self._record("kill", container, signal)
+        found = self._find_container(container)
+        if not found.running:
+            raise conflict(f"Cannot kill container: {container}: container is not running")
         found.state = "exited"
         found.exit_code = 137
 
@@ -423,6 +431,20 @@ def test_cleanup_forces_removal_of_running_fixtures():
     cleanup(api, "lesson/b")
     removals = [call for call in api.calls if call[0] == "remove_container"]
     assert removals and all(call[2] is True for call in removals)
+
+
+def test_cleanup_kills_a_running_fixture_before_removing_it():
+    # Podman's forced remove would stop it with its 10 s stop timeout first.
+    api = RecordingApi()
+    values = setup(api, "container", {"as": "web", "image": "busybox", "command": ["sleep", "9"]})
+    setup(api, "container", {"as": "done", "image": "busybox", "state": "exited"}, values)
+    running, stopped = api.container(values["web"]).id, api.container(values["done"]).id
+    api.calls.clear()
+    cleanup(api, LABEL)
+    calls = [call[:2] for call in api.calls if call[0] in ("kill", "remove_container")]
+    assert sorted(calls) == sorted([("kill", running), ("remove_container", running),
+                                    ("remove_container", stopped)])
+    assert calls.index(("kill", running)) < calls.index(("remove_container", running))
 
 
 def test_cleanup_with_nothing_labelled_removes_nothing():

@@ -28,7 +28,7 @@ from tutor.checks.base import (
     to_int,
 )
 from tutor.checks.containers import STATES, describe_state
-from tutor.checks.events import base_action
+from tutor.checks.events import action_matches, recent_events
 from tutor.checks.files import workspace_path
 from tutor.checks.network import HttpCheck, parse_http
 from tutor.checks.queries import call, container_name
@@ -174,21 +174,12 @@ def _directory(ctx: CheckContext, project: str, containers: list[dict],
 
 
 def _exec_in(ctx: CheckContext, project: str, service: str) -> list[str]:
-    stream = call(ctx.api.events, since=int(ctx.since), until=f"{ctx.now():.9f}", decode=True,
-                  filters={"type": "container", "label": [f"{PROJECT_LABEL}={project}",
-                                                          f"{SERVICE_LABEL}={service}"]})
-    try:
-        events: list[dict] = call(list, stream)
-    finally:
-        close = getattr(stream, "close", None)
-        if close:
-            close()
-    for event in events:
-        when = event.get("timeNano")
-        if when is not None and when < ctx.since * 1e9 - 1e6:
-            continue  # the engine's "since" has one-second steps
-        if base_action(event.get("Action") or event.get("status") or "") == "exec_start":
-            return []
+    events = recent_events(ctx, {"type": "container",
+                                 "label": [f"{PROJECT_LABEL}={project}",
+                                           f"{SERVICE_LABEL}={service}"]})
+    if any(action_matches(event.get("Action") or event.get("status") or "", "exec_start")
+           for event in events):
+        return []
     return [f"no command ran in service {quote(service)}'s container since this step began "
             f"(no exec_start event for it); expected docker compose exec {service} ..."]
 

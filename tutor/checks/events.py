@@ -134,6 +134,23 @@ class EventsCheck(Check):
         return CheckResult.fail(f"no {subject} since this step began ({found})")
 
 
+def recent_events(ctx: CheckContext, filters: dict[str, Any]) -> list[dict[str, Any]]:
+    """The engine's events matching ``filters`` from the step's start until now (Podman
+    asked a moment ahead, see PODMAN_UNTIL_LEAD), the second before the start left out."""
+    until = ctx.now() + (PODMAN_UNTIL_LEAD if is_podman(ctx.api) else 0.0)
+    stream = call(ctx.api.events, since=int(ctx.since), until=f"{until:.9f}", decode=True,
+                  filters=filters)
+    try:
+        events: list[dict[str, Any]] = call(list, stream)
+    finally:
+        close = getattr(stream, "close", None)
+        if close:
+            close()
+    # The engine's "since" has one-second steps.
+    return [event for event in events
+            if event.get("timeNano") is None or event["timeNano"] >= ctx.since * 1e9 - 1e6]
+
+
 def built_image_id(ctx: CheckContext, name: str | None) -> str | None:
     """The ID (without ``sha256:``) of the image named exactly ``name``, if there is one."""
     image = find_image(ctx.api, name) if name else None

@@ -15,7 +15,7 @@ from typing import Any
 
 from tutor.checks.base import Check, CheckContext, CheckResult, excerpt, quote
 from tutor.checks.containers import describe_state
-from tutor.checks.queries import find_container
+from tutor.checks.queries import find_container, is_podman
 from tutor.checks.reading import ParseContext
 from tutor.course.placeholders import render_value
 
@@ -49,7 +49,8 @@ class HealthCheck(Check):
         subject = f"container {quote(name)}"
         state = details.get("State") or {}
         health = state.get("Health")
-        if not health:
+        # Podman reports {"Status": ""} for a container without a health check.
+        if not health or not (health.get("Status") or _test_of(details)):
             return CheckResult.fail(_no_health_check(subject, details, wanted)), True
         status = health.get("Status") or "unknown"
         if status == wanted:
@@ -58,8 +59,12 @@ class HealthCheck(Check):
             return CheckResult.fail(f"{subject} is {describe_state(state)}, so its health "
                                     f"check no longer runs (last verdict: {status}); expected "
                                     f"{wanted}"), True
+        never = ""
+        if not health.get("Log") and is_podman(ctx.api):
+            never = ("; Podman runs health probes from systemd timers, so where it runs "
+                     "without systemd no probe ever runs")
         return CheckResult.fail(f"{subject} is {status}; expected {wanted}"
-                                f"{_last_probe(health, _test_of(details))}"), False
+                                f"{_last_probe(health, _test_of(details))}{never}"), False
 
 
 def _test_of(details: dict) -> list[str]:

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from tutor.checks.base import Check, CheckContext, CheckResult, name_list, quote
-from tutor.checks.events import _during
-from tutor.checks.queries import call, find_container, find_named, list_named
+from tutor.checks.events import ACTION_ALIASES, _during, action_matches, recent_events
+from tutor.checks.queries import find_container, find_named, list_named
 from tutor.checks.reading import ParseContext
 from tutor.course.placeholders import render_value
 
@@ -100,21 +100,14 @@ def _matches(labels: dict[str, str], selectors: list[str]) -> bool:
 def _other_removals(ctx: CheckContext, wanted: set[str], among: list[str]) -> list[str]:
     """Names of the containers destroyed since the step began (during the learner's
     commands, when known) that are not ``wanted`` (and match ``among``, when given)."""
-    stream = call(ctx.api.events, since=int(ctx.since), until=f"{ctx.now():.9f}", decode=True,
-                  filters={"type": "container", "event": "destroy"})
-    try:
-        events: list[dict[str, Any]] = call(list, stream)
-    finally:
-        close = getattr(stream, "close", None)
-        if close:
-            close()
+    # Podman says "remove" where Docker says "destroy" (see ACTION_ALIASES).
+    events = recent_events(ctx, {"type": "container",
+                                 "event": ["destroy", *ACTION_ALIASES["destroy"]]})
     others: list[str] = []
     for event in events:
-        if (event.get("Action") or event.get("status")) != "destroy":
+        if not action_matches(event.get("Action") or event.get("status") or "", "destroy"):
             continue
         when = event.get("timeNano")
-        if when is not None and when < ctx.since * 1e9 - 1e6:
-            continue  # the engine's "since" has one-second steps
         if ctx.windows is not None and not _during(when, ctx.windows):
             continue  # not one of the learner's commands: someone else's business
         attributes = (event.get("Actor") or {}).get("Attributes") or {}

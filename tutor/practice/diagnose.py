@@ -92,6 +92,11 @@ DIAGNOSES: tuple[Diagnosis, ...] = (
        lambda m: _mount_source(m["path"] or m["stat"] or m["missing"], bool(m["missing"]))),
     _d(r"failed to find image (?P<image>\S+?): .*image not known",
        lambda m: _podman_image_not_known(m["image"])),
+    # Podman 4 adds a "dangling" filter of its own to `image prune --all`.
+    _d(r'specifying "dangling" filter more than once',
+       lambda m: "The engine (Podman) refuses `docker image prune --all` together with "
+                 "`--filter`. Remove those images by name instead: `docker images --filter "
+                 "label=...` lists them, `docker rmi NAME:TAG ...` removes them."),
 )
 
 

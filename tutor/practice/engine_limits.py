@@ -61,6 +61,17 @@ def binds_host_path(words: Words) -> bool:
     return False
 
 
+def prunes_all_images_by_filter(words: Words) -> bool:
+    """``docker image prune -a --filter ...`` (``--all``, ``-af`` alike)."""
+    return ("prune" in words
+            and any(word == "--all" or re.fullmatch(r"-[a-z]*a[a-z]*", word) for word in words)
+            and any(word.startswith("--filter") for word in words))
+
+
+def any_command(words: Words) -> bool:
+    return True
+
+
 LIMITS: tuple[Limit, ...] = (
     # The docker CLI sends the repository without a tag; Podman 4.x looks for an image
     # named exactly that.
@@ -68,6 +79,13 @@ LIMITS: tuple[Limit, ...] = (
           re.compile(r"failed to find image \S+: .*image not known"),
           "Podman's Docker-compatible API cannot push all tags of a repository "
           "(docker push --all-tags)"),
+    Limit(lambda product: product.podman, prunes_all_images_by_filter,
+          re.compile(r'specifying "dangling" filter more than once'),
+          "Podman's Docker-compatible API refuses docker image prune --all with a --filter"),
+    # Told by the health check's own words: the probes never ran at all.
+    Limit(lambda product: product.podman, any_command,
+          re.compile(r"Podman runs health probes from systemd timers"),
+          "Podman runs health probes from systemd timers; without systemd, as here, none runs"),
     # The engine mounts paths of its own machine, as its own user: the lesson's folder
     # here is not there (or not readable for it).
     Limit(lambda product: product.remote is not None, binds_host_path, None,

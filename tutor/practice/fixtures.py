@@ -203,7 +203,7 @@ def cleanup(api: docker.APIClient, label_value: str | None = None,
     removed: list[str] = []
     for container in api.containers(all=True, filters={"label": [selector, *owned]}):
         try:
-            api.remove_container(container["Id"], force=True, v=True)
+            remove_fixture_container(api, container)
             removed.append("container " + container["Names"][0].lstrip("/"))
         except docker.errors.NotFound:
             pass
@@ -219,6 +219,20 @@ def cleanup(api: docker.APIClient, label_value: str | None = None,
     # After the containers: a volume or network in use cannot be removed.
     removed += _remove_volumes_and_networks(api, [selector, *owned])
     return removed
+
+
+def remove_fixture_container(api: docker.APIClient, container: dict) -> None:
+    """Remove a setup container at once. Killed first: Podman's forced remove stops it
+    with its stop timeout (the 10 s setup gives it), where Docker's kills."""
+    import docker.errors
+
+    if container.get("State") == "running":
+        try:
+            api.kill(container["Id"])
+        except docker.errors.APIError as error:  # it stopped meanwhile, or is gone
+            if error.status_code not in (404, 409):
+                raise
+    api.remove_container(container["Id"], force=True, v=True)
 
 
 def _remove_volumes_and_networks(api: docker.APIClient, selector: list[str],
@@ -295,7 +309,7 @@ def leftover_fixtures(api: docker.APIClient, learner: str,
         if session is None or is_alive(session):
             continue
         try:
-            api.remove_container(container["Id"], force=True, v=True)
+            remove_fixture_container(api, container)
             removed.append("container " + container["Names"][0].lstrip("/"))
         except docker.errors.NotFound:
             pass

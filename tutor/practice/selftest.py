@@ -177,8 +177,11 @@ def selftest_step(practice: PracticeSession, lesson: Lesson, step: CommandStep,
     unsupported."""
     api = practice.engine.api
 
-    def unsupported(what: str, actions, values: dict[str, str], output: str) -> bool:
-        limit = limit_hit(product, played(actions, values), output)
+    def unsupported(what: str, actions, values: dict[str, str], output: str,
+                    result: CheckResult) -> bool:
+        # What the commands printed and what the checks said: either may show the limit.
+        said = output + "\n" + "\n".join(result.messages)
+        limit = limit_hit(product, played(actions, values), said)
         if limit is not None:
             report.unsupported.append(f"{what} {list(actions)}: {limit.reason}")
         return limit is not None
@@ -222,7 +225,7 @@ def selftest_step(practice: PracticeSession, lesson: Lesson, step: CommandStep,
         reason = render_template(wrong.reason, values)
         messages = " | ".join(result.messages)
         if not result.passed and reason.lower() not in messages.lower() and unsupported(
-                "wrong attempt", wrong.commands, values, output):
+                "wrong attempt", wrong.commands, values, output, result):
             continue
         if result.passed:
             report.failures.append(f"wrong attempt passed: {list(wrong.commands)}\n{output}")
@@ -236,7 +239,8 @@ def selftest_step(practice: PracticeSession, lesson: Lesson, step: CommandStep,
         if outcome is None:
             return {}
         result, output, values = outcome
-        if not result.passed and not unsupported("alternative", alternative, values, output):
+        if not result.passed and not unsupported("alternative", alternative, values, output,
+                                               result):
             report.failures.append(
                 f"alternative {list(alternative)} did not pass: "
                 f"{' | '.join(result.messages)}\n{output}")
@@ -250,7 +254,7 @@ def selftest_step(practice: PracticeSession, lesson: Lesson, step: CommandStep,
     output = play_commands(practice, step.solution, values)
     result = practice.evaluate(step)
     report.checked += 1
-    if not result.passed and unsupported("solution", step.solution, values, output):
+    if not result.passed and unsupported("solution", step.solution, values, output, result):
         report.solution_unsupported = True
     elif not result.passed:
         report.failures.append(
