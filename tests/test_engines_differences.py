@@ -15,6 +15,7 @@ from tutor.checks.base import CheckContext
 from tutor.checks.compose import _exec_in
 from tutor.checks.events import EventsCheck
 from tutor.checks.health import HealthCheck
+from tutor.checks.helpers import remember_exec
 from tutor.checks.queries import is_podman
 from tutor.checks.refs import local_name, repo_tags
 from tutor.checks.removals import RemovedCheck
@@ -98,6 +99,23 @@ def test_podmans_exec_in_a_compose_service_counts() -> None:
     assert _exec_in(context(engine), "hello", "quotes")  # nothing ran yet
     podman_event(engine, "exec", "container", "c0ffee", "hello-quotes-1", NOW - 5)
     assert _exec_in(context(engine), "hello", "quotes") == []
+
+
+def test_podmans_exec_events_of_a_checks_probe_are_told_by_container_and_time() -> None:
+    """Podman's exec events carry no exec ID: a check's own probe is told by the
+    container it ran in and when, so it is not taken for the learner's docker exec."""
+    engine = podman_engine()
+    client = engine.add_container("client")
+    remember_exec("probe-on-podman", client, NOW - 2.0, NOW - 1.9)
+    podman_event(engine, "exec", "container", client, "client", NOW - 1.95)
+    check = EventsCheck(action="exec_start", container="client")
+    assert not check.evaluate(context(engine)).passed  # only the probe ran
+    other = podman_engine()
+    other.add_container("client")  # another container, at the same moment: not the probe
+    podman_event(other, "exec", "container", other.containers_[0].id, "client", NOW - 1.95)
+    assert check.evaluate(context(other)).passed
+    podman_event(engine, "exec", "container", client, "client", NOW - 10)  # the learner's
+    assert check.evaluate(context(engine)).passed
 
 
 def test_podmans_pull_event_has_the_reference_in_its_name() -> None:

@@ -23,7 +23,7 @@ from tutor.checks.base import (
     to_int,
 )
 from tutor.checks.containers import describe_state
-from tutor.checks.helpers import remember_exec
+from tutor.checks.helpers import run_check_exec
 from tutor.checks.queries import call, find_container, translate
 from tutor.checks.reading import ParseContext
 from tutor.checks.refs import familiar, normalize, parse_ref
@@ -206,10 +206,7 @@ class ExecCheck(Check):
                 f"container {quote(name)} is {describe_state(state)}; "
                 f"{shown} can only run in a running container")
         try:
-            created = call(ctx.api.exec_create, details["Id"], argv, stdout=True, stderr=True)
-            remember_exec(created["Id"])
-            raw = call(ctx.api.exec_start, created["Id"], stream=False, demux=False)
-            result = call(ctx.api.exec_inspect, created["Id"])
+            raw, result = run_check_exec(ctx.api, details["Id"], argv)
         except Missing:
             return CheckResult.fail(f"container {quote(name)} went away while running {shown}")
         except EngineUnavailable as error:  # a 409 means it stopped meanwhile

@@ -12,6 +12,7 @@ find it) and is removed as soon as the reading is done.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -39,26 +40,55 @@ def helper_image(api: Any) -> str | None:
     return sorted(tags)[0] if tags else None
 
 
-# Processes the checks themselves ran with exec (`exec`, `reach`): their exec_start
-# events must not count as the learner's `docker exec`. Bounded: a long session's
-# oldest ids are forgotten.
-_CHECK_EXECS: dict[str, None] = {}
+# Processes the checks themselves ran with exec (`exec`, `reach`): their exec events must
+# not count as the learner's `docker exec`. Docker's events carry the exec's ID; Podman's
+# do not, so the container and the time the check's exec ran are kept too. Bounded: a
+# long session's oldest are forgotten.
+_CHECK_EXECS: dict[str, tuple[str, float, float]] = {}  # exec id -> container id, from, to
 MAX_REMEMBERED_EXECS = 10_000
+# How far an engine's event time may lie outside the moments the tutor saw (clocks
+# read at different points of the call).
+EXEC_TIME_SLACK = 0.5
 
 
-def remember_exec(exec_id: str) -> None:
-    _CHECK_EXECS[exec_id] = None
+def remember_exec(exec_id: str, container_id: str = "", began: float = 0.0,
+                  ended: float = 0.0) -> None:
+    _CHECK_EXECS[exec_id] = (container_id, began, ended)
     while len(_CHECK_EXECS) > MAX_REMEMBERED_EXECS:
         del _CHECK_EXECS[next(iter(_CHECK_EXECS))]
 
 
+def run_check_exec(api: Any, container_id: str, argv: list[str]) -> tuple[Any, dict]:
+    """Run ``argv`` in the container as a check's own probe: (its output, exec inspect)."""
+    began = time.time()
+    created = call(api.exec_create, container_id, argv, stdout=True, stderr=True)
+    remember_exec(created["Id"], container_id, began, began + 3600)  # until it ends
+    try:
+        raw = call(api.exec_start, created["Id"], stream=False, demux=False)
+        result = call(api.exec_inspect, created["Id"])
+    finally:
+        remember_exec(created["Id"], container_id, began, time.time())
+    return raw, result
+
+
 def is_check_event(event: dict) -> bool:
     """Whether an engine event is the checks' own doing: about a helper container (events
-    carry the container's labels) or an exec a check ran (they carry the exec's ID)."""
+    carry the container's labels) or an exec a check ran (by the exec's ID; without one,
+    as on Podman, by its container and time)."""
     attributes = (event.get("Actor") or {}).get("Attributes") or {}
     if attributes.get(HELPER_LABEL_KEY) == HELPER_LABEL_VALUE:
         return True
-    return attributes.get("execID") in _CHECK_EXECS
+    exec_id = attributes.get("execID")
+    if exec_id:
+        return exec_id in _CHECK_EXECS
+    action = str(event.get("Action") or event.get("status") or "")
+    when = event.get("timeNano")
+    if not action.startswith("exec") or when is None:
+        return False
+    container = (event.get("Actor") or {}).get("ID") or event.get("id") or ""
+    moment = when / 1e9
+    return any(container == ran_in and began - EXEC_TIME_SLACK <= moment <= ended + EXEC_TIME_SLACK
+               for ran_in, began, ended in _CHECK_EXECS.values() if ran_in)
 
 
 @contextmanager

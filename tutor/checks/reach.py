@@ -25,7 +25,7 @@ from tutor.checks.base import (
 )
 from tutor.checks.containers import describe_state
 from tutor.checks.docker_networks import describe_networks, networks_of
-from tutor.checks.helpers import remember_exec
+from tutor.checks.helpers import run_check_exec
 from tutor.checks.queries import call, find_container, find_named, inspect_container
 from tutor.checks.reading import ParseContext
 from tutor.course.placeholders import render_value
@@ -66,10 +66,7 @@ def classify(code: int | None, output: str) -> str:
 
 
 def run_probe(api: Any, container_id: str, argv: list[str]) -> Probe:
-    created = call(api.exec_create, container_id, argv, stdout=True, stderr=True)
-    remember_exec(created["Id"])
-    raw = call(api.exec_start, created["Id"], stream=False, demux=False)
-    result = call(api.exec_inspect, created["Id"])
+    raw, result = run_check_exec(api, container_id, argv)
     output = (raw or b"").decode("utf-8", errors="replace") if isinstance(raw, bytes) else (
         str(raw or ""))
     code = result.get("ExitCode")
