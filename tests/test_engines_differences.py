@@ -96,8 +96,13 @@ def test_podmans_exec_in_a_compose_service_counts() -> None:
     engine = podman_engine()
     engine.add_container("hello-quotes-1", labels={"com.docker.compose.project": "hello",
                                                    "com.docker.compose.service": "quotes"})
+    engine.add_container("hello-web-1", labels={"com.docker.compose.project": "hello",
+                                                "com.docker.compose.service": "web"})
     assert _exec_in(context(engine), "hello", "quotes")  # nothing ran yet
-    podman_event(engine, "exec", "container", "c0ffee", "hello-quotes-1", NOW - 5)
+    # Podman answers with every event, whatever the label filter: exec in another service
+    engine.add_event("exec", "hello-web-1", at=NOW - 5)
+    assert _exec_in(context(engine), "hello", "quotes")
+    engine.add_event("exec", "hello-quotes-1", at=NOW - 5)
     assert _exec_in(context(engine), "hello", "quotes") == []
 
 

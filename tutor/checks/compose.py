@@ -30,6 +30,7 @@ from tutor.checks.base import (
 from tutor.checks.containers import STATES, describe_state
 from tutor.checks.events import action_matches, recent_events
 from tutor.checks.files import workspace_path
+from tutor.checks.helpers import is_check_event
 from tutor.checks.network import HttpCheck, parse_http
 from tutor.checks.queries import call, container_name
 from tutor.checks.reading import ParseContext
@@ -177,9 +178,14 @@ def _exec_in(ctx: CheckContext, project: str, service: str) -> list[str]:
     events = recent_events(ctx, {"type": "container",
                                  "label": [f"{PROJECT_LABEL}={project}",
                                            f"{SERVICE_LABEL}={service}"]})
-    if any(action_matches(event.get("Action") or event.get("status") or "", "exec_start")
-           for event in events):
-        return []
+    for event in events:
+        # Podman does not filter events by label: the labels are compared here too.
+        labels = (event.get("Actor") or {}).get("Attributes") or {}
+        if (labels.get(PROJECT_LABEL), labels.get(SERVICE_LABEL)) != (project, service):
+            continue
+        if action_matches(event.get("Action") or event.get("status") or "", "exec_start") \
+                and not is_check_event(event):
+            return []
     return [f"no command ran in service {quote(service)}'s container since this step began "
             f"(no exec_start event for it); expected docker compose exec {service} ..."]
 
