@@ -14,7 +14,7 @@ from pathlib import Path
 
 import docker.errors
 import pytest
-from fake_engine import FakeContainer, FakeEngine, conflict, fake_id, not_found
+from fake_engine import FakeContainer, FakeEngine, _response, conflict, fake_id, not_found
 
 from tutor.course.practice_spec import SetupAction
 from tutor.practice.fixtures import (
@@ -224,6 +224,30 @@ def test_container_ports_are_published_with_rendered_values(api):
     assert created["host_config"] == {"PortBindings": {"80/tcp": 18080}}
     assert api.container(values["web"]).port_bindings == {
         "80/tcp": [{"HostIp": "", "HostPort": "18080"}]}
+
+
+@pytest.mark.parametrize("failures, written", [(1, True), (2, False)])
+def test_files_are_written_again_once_when_the_engine_fails_inside(api, failures, written):
+    put_archive = api.put_archive
+    left = [failures]
+
+    def flaky(container, path, data):
+        if left[0]:
+            left[0] -= 1
+            api._record("put_archive", container, path)
+            raise docker.errors.APIError("passing bulk input to subprocess: write |1: broken pipe",
+                                         response=_response(500, "Internal Server Error"))
+        return put_archive(container, path, data)
+
+    api.put_archive = flaky  # type: ignore[method-assign]
+    spec = {"as": "box", "image": "busybox", "files": {"/notes.txt": "hi\n"}}
+    if written:
+        values = setup(api, "container", spec)
+        assert api.container(values["box"]).files["/notes.txt"] == "hi\n"
+    else:
+        with pytest.raises(docker.errors.APIError):
+            setup(api, "container", spec)
+    assert api.call_names().count("put_archive") == 2
 
 
 def test_container_files_are_written_before_it_starts(api):

@@ -159,12 +159,28 @@ def _create_container(api: docker.APIClient, spec: dict, values: dict[str, str],
     values[spec["as"]] = name
     files = spec.get("files") or {}
     if files:
-        api.put_archive(container["Id"], "/", _tar_of(files))
+        _put_files(api, container["Id"], "/", files)
     state = spec.get("state", "running")
     if state in ("running", "exited"):
         api.start(container["Id"])
     if state == "exited":
         api.stop(container["Id"], timeout=1)
+
+
+def _put_files(api: docker.APIClient, container_id: str, folder: str,
+               files: Mapping[str, str]) -> None:
+    """Write ``files`` into the container; asked twice when the engine fails inside
+    (Podman's copier now and then loses its pipe: "write |1: broken pipe", HTTP 500).
+    Writing the same files again changes nothing."""
+    import docker.errors
+
+    archive = _tar_of(files)
+    try:
+        api.put_archive(container_id, folder, archive)
+    except docker.errors.APIError as error:
+        if error.status_code != 500:
+            raise
+        api.put_archive(container_id, folder, archive)
 
 
 def _exposed(key: str) -> tuple[int, str]:
@@ -188,7 +204,7 @@ def _create_volume(api: docker.APIClient, spec: dict, labels: dict[str, str]) ->
             if helper is None:
                 raise SetupFailed(f"could not write files into volume {name}: the engine has "
                                   "no image to mount it with")
-            api.put_archive(helper, "/volume", _tar_of(files))
+            _put_files(api, helper, "/volume", files)
     return name
 
 
