@@ -119,7 +119,10 @@ def test_podmans_exec_events_of_a_checks_probe_are_told_by_container_and_time() 
     other.add_container("client")  # another container, at the same moment: not the probe
     podman_event(other, "exec", "container", other.containers_[0].id, "client", NOW - 1.95)
     assert check.evaluate(context(other)).passed
-    podman_event(engine, "exec", "container", client, "client", NOW - 10)  # the learner's
+    # The learner's, ending a moment before the check's probe began: theirs.
+    podman_event(engine, "exec_died", "container", client, "client", NOW - 2.05)
+    assert not check.evaluate(context(engine)).passed  # died is not an exec_start
+    podman_event(engine, "exec", "container", client, "client", NOW - 2.1)
     assert check.evaluate(context(engine)).passed
 
 

@@ -46,8 +46,8 @@ def helper_image(api: Any) -> str | None:
 # long session's oldest are forgotten.
 _CHECK_EXECS: dict[str, tuple[str, float, float]] = {}  # exec id -> container id, from, to
 MAX_REMEMBERED_EXECS = 10_000
-# How far an engine's event time may lie outside the moments the tutor saw (clocks
-# read at different points of the call).
+# How long after the tutor saw the exec end its engine may still log it (exec_died). None
+# before its start: the learner's own exec may end just before a check begins.
 EXEC_TIME_SLACK = 0.5
 
 
@@ -87,7 +87,7 @@ def is_check_event(event: dict) -> bool:
         return False
     container = (event.get("Actor") or {}).get("ID") or event.get("id") or ""
     moment = when / 1e9
-    return any(container == ran_in and began - EXEC_TIME_SLACK <= moment <= ended + EXEC_TIME_SLACK
+    return any(container == ran_in and began <= moment <= ended + EXEC_TIME_SLACK
                for ran_in, began, ended in _CHECK_EXECS.values() if ran_in)
 
 
