@@ -9,6 +9,7 @@ from engine_helpers import Resources, ensure_image, require_engine
 from fake_engine import FakeEngine
 
 from tutor.checks import CheckContext, CheckResult, evaluate, parse_check
+from tutor.checks.base import EngineUnavailable
 from tutor.schema.location import Where
 from tutor.schema.yamldoc import parse_yaml
 
@@ -227,3 +228,28 @@ def test_without_user_ids_the_started_user_counts(engine):
     podman.configured["web"] = "ghost"  # a name the image's /etc/passwd lacks
     assert "not among the processes" in failure(
         judge(podman, '{process: {container: "{{ web }}", non_root: true}}'))
+
+
+def test_an_engine_that_cannot_list_processes_gives_the_started_user():
+    """A rootless dockerd without cgroups answers top with a 500 ("unable to get all
+    container pids")."""
+    import docker.errors
+    from fake_engine import _response
+
+    podman = PodmanTopEngine()
+
+    def failing_top(container, ps_args=None):
+        raise docker.errors.APIError("runc did not terminate successfully: unable to get all "
+                                     "container pids", response=_response(500, "Server Error"))
+
+    podman.top = failing_top  # type: ignore[method-assign]
+    podman.add_container("web", cmd=["httpd"], files={"/etc/passwd": PASSWD})
+    podman.configured["web"] = "nobody"
+    assert judge(podman, '{process: {container: "{{ web }}", user: nobody}}').passed
+
+    def other_failure(container, ps_args=None):
+        raise docker.errors.APIError("proxy error", response=_response(502, "Bad Gateway"))
+
+    podman.top = other_failure  # type: ignore[method-assign]
+    with pytest.raises(EngineUnavailable, match="502"):  # not an answer to judge by
+        judge(podman, '{process: {container: "{{ web }}", user: nobody}}')

@@ -15,6 +15,7 @@ from engines_kit import EngineUnderTest, engine_fixture, free_port, until
 from test_engine_socket_paths import probe_as_nobody
 
 from tutor.checks.network import HttpCheck
+from tutor.checks.process import ProcessCheck
 from tutor.engine.product import identify
 from tutor.practice.diagnose import diagnose
 
@@ -78,3 +79,15 @@ def test_another_users_rootless_socket_is_their_engine(rootless: EngineUnderTest
     assert f"is {owner}'s runtime directory" in answer["detail"]
     assert f"the socket inside is {owner}'s own engine" in answer["detail"]
     assert "unset DOCKER_HOST" in answer["fix"] and "usermod" not in answer["fix"]
+
+
+def test_whom_the_main_process_runs_as_where_top_cannot_list_processes(
+        rootless: EngineUnderTest) -> None:
+    """Without cgroups this engine cannot list a container's processes; the check takes
+    the user the engine started the process as."""
+    root, nobody = rootless.name("root"), rootless.name("nobody")
+    rootless.docker("run", "-d", "--name", root, "busybox", "sleep", "600")
+    rootless.docker("run", "-d", "--user", "nobody", "--name", nobody, "busybox", "sleep", "600")
+    failed = ProcessCheck(container=root, non_root=True).evaluate(rootless.context())
+    assert not failed.passed and "as root (uid 0)" in failed.messages[0]
+    assert ProcessCheck(container=nobody, user="nobody").evaluate(rootless.context()).passed

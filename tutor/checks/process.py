@@ -6,7 +6,8 @@ IDs (``ps -o pid,uid,args`` on the engine's host, where a container's processes 
 ordinary processes); the main one is the process whose host PID is ``State.Pid``. A user
 name is looked up in the container's own ``/etc/passwd``: names are the image's
 business, and the host may call the same number something else. Where the engine's list
-has no user IDs (Podman), the user the engine started the process as is taken instead.
+has no user IDs (Podman), or cannot be had (a rootless dockerd without cgroups), the user
+the engine started the process as is taken instead.
 """
 
 from __future__ import annotations
@@ -93,10 +94,11 @@ def main_process(api: Any, details: dict) -> MainProcess | None:
     except EngineUnavailable as error:
         if error.status == 409:  # "is not running": it stopped meanwhile
             return None
-        if not isinstance(error.__cause__, ValueError):
-            raise
-        # Podman 4 answers ps options it does not take with an empty body (no JSON).
-        return started_as(api, details)
+        # Podman 4 answers ps options it does not take with an empty body (no JSON); a
+        # rootless dockerd without cgroups cannot list a container's processes (500).
+        if error.status == 500 or isinstance(error.__cause__, ValueError):
+            return started_as(api, details)
+        raise
     titles = [str(title).upper() for title in listing.get("Titles") or []]
     try:
         pid_at, uid_at = titles.index("PID"), titles.index("UID")
