@@ -355,7 +355,9 @@ class FakeEngine:
         result = container.run(tuple(record["cmd"]))
         record["result"] = result
         self._exec_event("exec_die", exec_id, exitCode=str(result[0]))
-        return result[1].encode() if isinstance(result[1], str) else result[1]
+        output = result[1].encode() if isinstance(result[1], str) else result[1]
+        # Like the SDK: streamed, the output comes as a generator of chunks.
+        return (chunk for chunk in [output] if chunk) if stream else output
 
     def _exec_event(self, action: str, exec_id: str, **attributes: str) -> None:
         record = self.execs[exec_id]

@@ -18,7 +18,9 @@ import pytest
 from engines_kit import EngineUnderTest, engine_fixture, free_port, until
 
 from tutor.checks.base import CheckContext
+from tutor.checks.files import ExecCheck
 from tutor.checks.network import HttpCheck
+from tutor.checks.reach import ReachCheck
 from tutor.engine.endpoint import Endpoint, published_host
 from tutor.engine.product import EngineProduct
 from tutor.engine.sshconfig import connection_sharing_advice, ssh_settings
@@ -63,6 +65,27 @@ def test_a_published_port_is_checked_at_the_engines_host(remote: EngineUnderTest
 
 
 @pytest.mark.ssh
+def test_a_checks_own_exec_works_over_ssh(remote: EngineUnderTest) -> None:
+    """The SDK's ssh transport breaks its pipe closing an exec it read whole
+    (docker/docker-py#3218); the checks stream theirs."""
+    net, server, client = (remote.name("net"), remote.name("server"), remote.name("client"))
+    remote.docker("network", "create", net)
+    try:
+        remote.docker("run", "-d", "--name", server, "--network", net, "busybox",
+                      "httpd", "-f", "-p", "80")
+        remote.docker("run", "-d", "--name", client, "--network", net, "busybox", "sleep", "600")
+        reach = ReachCheck(source=client, target=server, port=80, wait=5)
+        assert reach.evaluate(remote.context()).passed
+        said = ExecCheck(container=client, command=("echo", "from the probe"),
+                         output_contains="from the probe")
+        assert said.evaluate(remote.context()).passed
+        wrong = ExecCheck(container=client, command=("echo", "other"), output_contains="probe")
+        assert not wrong.evaluate(remote.context()).passed
+    finally:
+        remote.clean()
+        remote.docker("network", "rm", net, check=False)
+
+
 def test_doctor_names_the_remote_host_and_where_ports_are_checked(
         remote: EngineUnderTest) -> None:
     program = "import sys; from tutor.cli import main; sys.exit(main(['doctor']))"

@@ -64,7 +64,11 @@ def run_check_exec(api: Any, container_id: str, argv: list[str]) -> tuple[Any, d
     created = call(api.exec_create, container_id, argv, stdout=True, stderr=True)
     remember_exec(created["Id"], container_id, began, began + 3600)  # until it ends
     try:
-        raw = call(api.exec_start, created["Id"], stream=False, demux=False)
+        # Streamed and read here: read whole, the SDK closes the response itself, which
+        # over an ssh:// engine fails with BrokenPipeError after the output came
+        # (docker/docker-py#3218).
+        chunks = call(api.exec_start, created["Id"], stream=True, demux=False)
+        raw = b"".join(call(list, chunks)) if not isinstance(chunks, (bytes, str)) else chunks
         result = call(api.exec_inspect, created["Id"])
     finally:
         remember_exec(created["Id"], container_id, began, time.time())
