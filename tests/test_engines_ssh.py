@@ -195,3 +195,15 @@ def test_bind_mounts_of_a_host_path_are_told_from_named_volumes() -> None:
     assert limit_hit(local, command, "no answer") is None
     assert limit_hit(remote, command, "no answer") is not None
     assert limit_hit(remote, ["docker run -v data:/d busybox"], "no answer") is None
+
+
+def test_a_compose_files_bind_mount_on_a_remote_engine_is_a_limit() -> None:
+    local = EngineProduct("Docker Engine")
+    remote = EngineProduct("Docker Engine", remote="box (ssh)")
+    answer = ("Error response from daemon: error while creating mount source path "
+              "'/tmp/lesson/app.py': mkdir /tmp/lesson: permission denied")
+    assert limit_hit(remote, ["docker compose up -d"], answer) is not None
+    assert limit_hit(remote, ["docker compose up --detach --wait"], answer) is not None
+    assert limit_hit(local, ["docker compose up -d"], answer) is None
+    assert limit_hit(remote, ["docker compose ps"], answer) is None
+    assert limit_hit(remote, ["docker compose up -d"], "service web exited with code 1") is None

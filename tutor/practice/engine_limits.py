@@ -68,6 +68,13 @@ def prunes_all_images_by_filter(words: Words) -> bool:
             and any(word.startswith("--filter") for word in words))
 
 
+def starts_compose_services(words: Words) -> bool:
+    """``docker compose up``/``run``/``start``: a Compose file's bind mounts (``./app.py``)
+    are made then."""
+    return "compose" in words and any(word in ("up", "run", "start", "create")
+                                      for word in words)
+
+
 def any_command(words: Words) -> bool:
     return True
 
@@ -91,6 +98,12 @@ LIMITS: tuple[Limit, ...] = (
     Limit(lambda product: product.remote is not None, binds_host_path, None,
           "a remote engine mounts folders of its own machine, not the lesson's folder "
           "on this one"),
+    # The same for a Compose file's bind mount of a file beside it.
+    Limit(lambda product: product.remote is not None, starts_compose_services,
+          re.compile(r"error while creating mount source path|bind source path does not exist"
+                     r"|not a directory: unknown: Are you trying to mount a directory"),
+          "a remote engine mounts files of its own machine, not the Compose file's "
+          "folder on this one"),
 )
 
 
