@@ -78,39 +78,31 @@ class EventsCheck(Check):
         # "build" event names the new image by ID. That image, named so now, was tagged.
         built = (built_image_id(ctx, name)
                  if podman and event_type == "image" and action == "tag" else None)
-        stream = call(ctx.api.events, since=int(since), until=f"{until:.9f}",
-                      filters={"type": event_type}, decode=True)
         seen: list[str] = []
         elsewhere = 0  # matching events outside the learner's own commands
         # An object named by a var (a free name) is this learner's alone; a fixed name
         # (busybox) is everyone's, so only events during the learner's commands count.
         shared = ctx.windows is not None and not has_placeholder(self.container)
-        events: list[dict[str, Any]] = call(list, stream)
-        try:
-            for event in events:
-                if (event.get("Type") or event.get("type")) != event_type:
+        for event in read_events(ctx.api, since, until, {"type": event_type}):
+            if (event.get("Type") or event.get("type")) != event_type:
+                continue
+            when = event.get("timeNano")
+            if when is not None and when < since * 1e9 - 1e6:
+                continue  # the engine's "since" has one-second steps
+            if is_check_event(event):
+                continue  # a check's own probe or helper, not the learner's work
+            happened = event.get("Action") or event.get("status") or ""
+            if built is not None and happened == "build" and names_image(event, built):
+                happened = action
+            elif name is not None and not actor_matches(event_type, event, name):
+                continue
+            if action_matches(happened, action):
+                if shared and not _during(when, ctx.windows or ()):
+                    elsewhere += 1
                     continue
-                when = event.get("timeNano")
-                if when is not None and when < since * 1e9 - 1e6:
-                    continue  # the engine's "since" has one-second steps
-                if is_check_event(event):
-                    continue  # a check's own probe or helper, not the learner's work
-                happened = event.get("Action") or event.get("status") or ""
-                if built is not None and happened == "build" and names_image(event, built):
-                    happened = action
-                elif name is not None and not actor_matches(event_type, event, name):
-                    continue
-                if action_matches(happened, action):
-                    if shared and not _during(when, ctx.windows or ()):
-                        elsewhere += 1
-                        continue
-                    return CheckResult.ok()
-                if base_action(happened) not in seen:
-                    seen.append(base_action(happened))
-        finally:
-            close = getattr(stream, "close", None)
-            if close:
-                close()
+                return CheckResult.ok()
+            if base_action(happened) not in seen:
+                seen.append(base_action(happened))
         subject = f"{action} event"
         if name is not None:
             subject += f" for container {quote(name)}" if event_type == "container" else (
@@ -134,18 +126,24 @@ class EventsCheck(Check):
         return CheckResult.fail(f"no {subject} since this step began ({found})")
 
 
-def recent_events(ctx: CheckContext, filters: dict[str, Any]) -> list[dict[str, Any]]:
-    """The engine's events matching ``filters`` from the step's start until now (Podman
-    asked a moment ahead, see PODMAN_UNTIL_LEAD), the second before the start left out."""
-    until = ctx.now() + (PODMAN_UNTIL_LEAD if is_podman(ctx.api) else 0.0)
-    stream = call(ctx.api.events, since=int(ctx.since), until=f"{until:.9f}", decode=True,
+def read_events(api: Any, since: float, until: float,
+                filters: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The engine's events between ``since`` (whole seconds) and ``until``, read whole."""
+    stream = call(api.events, since=int(since), until=f"{until:.9f}", decode=True,
                   filters=filters)
     try:
-        events: list[dict[str, Any]] = call(list, stream)
+        return call(list, stream)
     finally:
         close = getattr(stream, "close", None)
         if close:
             close()
+
+
+def recent_events(ctx: CheckContext, filters: dict[str, Any]) -> list[dict[str, Any]]:
+    """The engine's events matching ``filters`` from the step's start until now (Podman
+    asked a moment ahead, see PODMAN_UNTIL_LEAD), the second before the start left out."""
+    until = ctx.now() + (PODMAN_UNTIL_LEAD if is_podman(ctx.api) else 0.0)
+    events = read_events(ctx.api, ctx.since, until, filters)
     # The engine's "since" has one-second steps.
     return [event for event in events
             if event.get("timeNano") is None or event["timeNano"] >= ctx.since * 1e9 - 1e6]
@@ -171,13 +169,7 @@ ENGINE_EVENT_LOG = 256
 def _log_cut_short(api: Any, since: float, until: float) -> bool:
     """Whether the engine's log of events (all kinds) is full and starts after ``since``:
     then what the learner did may have fallen out of it. Asked only when a check fails."""
-    stream = call(api.events, since=int(since), until=f"{until:.9f}", decode=True)
-    try:
-        events: list[dict[str, Any]] = call(list, stream)
-    finally:
-        close = getattr(stream, "close", None)
-        if close:
-            close()
+    events = read_events(api, since, until)
     if len(events) < ENGINE_EVENT_LOG:
         return False
     oldest = min((event.get("timeNano") or 0 for event in events), default=0)
