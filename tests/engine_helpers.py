@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import socket
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import docker
@@ -72,6 +73,21 @@ def ensure_image(api: docker.APIClient, repository: str, tag: str = "latest") ->
             api.pull(repository, tag=tag)
         except docker.errors.APIError as error:
             pytest.skip(f"image {repository}:{tag} is missing and cannot be pulled ({error})")
+
+
+def busybox_engine() -> docker.APIClient:
+    """The real engine, with busybox: ``api = pytest.fixture(scope="module")(busybox_engine)``
+    in an engine test file."""
+    client = require_engine()
+    ensure_image(client, "busybox", "latest")
+    return client
+
+
+def made_resources(api: docker.APIClient) -> Iterator[Resources]:
+    """What a test makes, removed after it: ``made = pytest.fixture(made_resources)``."""
+    resources = Resources(api)
+    yield resources
+    resources.cleanup()
 
 
 class Resources:

@@ -6,13 +6,12 @@ Needs an engine (``eval "$(scripts/engine-up)"``); see tests/engine_helpers.py.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import docker.errors
 import pytest
 from conftest import dedent
-from engine_helpers import Resources, ensure_image, require_engine, unique_name
+from engine_helpers import busybox_engine, ensure_image, made_resources, unique_name
 
 from tutor.checks import CheckContext, CheckResult, dockerfile_image, evaluate, parse_check
 from tutor.checks.dockerfile_image import CHECK_LABEL
@@ -55,18 +54,10 @@ SITE_CHECK = """
 """
 
 
-@pytest.fixture(scope="module")
-def api():
-    client = require_engine()
-    ensure_image(client, "busybox", "latest")
-    return client
+api = pytest.fixture(scope="module")(busybox_engine)
 
 
-@pytest.fixture
-def made(api) -> Iterator[Resources]:
-    resources = Resources(api)
-    yield resources
-    resources.cleanup()
+made = pytest.fixture(made_resources)
 
 
 @pytest.fixture

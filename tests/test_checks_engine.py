@@ -11,13 +11,12 @@ import shutil
 import subprocess
 import time
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import docker.errors
 import pytest
 from check_kit import WHERE, check_runner, failed
-from engine_helpers import Resources, ensure_image, free_port, require_engine, unique_name
+from engine_helpers import busybox_engine, free_port, made_resources, unique_name
 
 from tutor.checks import CheckContext, CheckResult, evaluate, parse_check
 from tutor.schema.yamldoc import parse_yaml
@@ -25,19 +24,10 @@ from tutor.schema.yamldoc import parse_yaml
 pytestmark = pytest.mark.engine
 
 
-
-@pytest.fixture(scope="module")
-def api():
-    client = require_engine()
-    ensure_image(client, "busybox", "latest")
-    return client
+api = pytest.fixture(scope="module")(busybox_engine)
 
 
-@pytest.fixture
-def made(api) -> Iterator[Resources]:
-    resources = Resources(api)
-    yield resources
-    resources.cleanup()
+made = pytest.fixture(made_resources)
 
 
 @pytest.fixture

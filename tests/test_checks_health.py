@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
-from engine_helpers import Resources, ensure_image, require_engine
+from engine_helpers import Resources, busybox_engine, made_resources
 from fake_engine import FakeEngine
 
 from tutor.checks import CheckContext, CheckResult, evaluate, parse_check
@@ -167,18 +167,10 @@ def test_the_hint_comes_with_a_settled_failure():
 # -- the real engine ---------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def api():
-    client = require_engine()
-    ensure_image(client, "busybox")
-    return client
+api = pytest.fixture(scope="module")(busybox_engine)
 
 
-@pytest.fixture
-def made(api):
-    resources = Resources(api)
-    yield resources
-    resources.cleanup()
+made = pytest.fixture(made_resources)
 
 
 SERVE = ["sh", "-c", "mkdir -p /www && echo hi > /www/index.html && "

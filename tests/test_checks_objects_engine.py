@@ -16,7 +16,7 @@ from pathlib import Path
 import docker.errors
 import pytest
 from check_kit import check_runner, failed
-from engine_helpers import TEST_LABEL, Resources, ensure_image, require_engine, unique_name
+from engine_helpers import TEST_LABEL, Resources, busybox_engine, unique_name
 
 from tutor.checks.helpers import HELPER_LABEL_KEY, HELPER_LABEL_VALUE, is_check_event
 from tutor.practice.fixtures import FIXTURE_LABEL
@@ -27,11 +27,7 @@ SLEEP = ["sleep", "600"]
 HTTPD = ["httpd", "-f", "-p", "80"]
 
 
-@pytest.fixture(scope="module")
-def api():
-    client = require_engine()
-    ensure_image(client, "busybox", "latest")
-    return client
+api = pytest.fixture(scope="module")(busybox_engine)
 
 
 class Objects(Resources):

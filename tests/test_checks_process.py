@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from engine_helpers import Resources, ensure_image, require_engine
+from engine_helpers import busybox_engine, made_resources
 from fake_engine import FakeEngine
 
 from tutor.checks import CheckContext, CheckResult, evaluate, parse_check
@@ -144,18 +144,10 @@ def test_a_container_that_stops_while_looked_at_says_how_it_ended():
 # -- the real engine ---------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def api():
-    client = require_engine()
-    ensure_image(client, "busybox")
-    return client
+api = pytest.fixture(scope="module")(busybox_engine)
 
 
-@pytest.fixture
-def made(api):
-    resources = Resources(api)
-    yield resources
-    resources.cleanup()
+made = pytest.fixture(made_resources)
 
 
 @pytest.mark.engine

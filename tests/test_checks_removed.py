@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from engine_helpers import Resources, ensure_image, require_engine, unique_name
+from engine_helpers import Resources, busybox_engine, made_resources, unique_name
 from fake_engine import FakeEngine
 
 from tutor.checks import CheckContext, CheckResult, evaluate, parse_check
@@ -125,18 +125,10 @@ def test_among_like_counts_the_containers_of_the_same_owner():
 # -- the real engine ---------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def api():
-    client = require_engine()
-    ensure_image(client, "busybox")
-    return client
+api = pytest.fixture(scope="module")(busybox_engine)
 
 
-@pytest.fixture
-def made(api):
-    resources = Resources(api)
-    yield resources
-    resources.cleanup()
+made = pytest.fixture(made_resources)
 
 
 def batch(api, made: Resources, label: str) -> list[str]:

@@ -17,7 +17,7 @@ from pathlib import Path
 import docker.errors
 import pytest
 from conftest import dedent, write_course
-from engine_helpers import TEST_LABEL, ensure_image, require_engine
+from engine_helpers import TEST_LABEL, busybox_engine
 
 from tutor.engine import runner as engine_runner
 from tutor.environment import Environment
@@ -54,11 +54,7 @@ steps:
 """
 
 
-@pytest.fixture(scope="module")
-def api():
-    client = require_engine()
-    ensure_image(client, "busybox", "latest")
-    return client
+api = pytest.fixture(scope="module")(busybox_engine)
 
 
 class Learner:
