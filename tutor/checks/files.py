@@ -206,7 +206,7 @@ class ExecCheck(Check):
                 f"container {quote(name)} is {describe_state(state)}; "
                 f"{shown} can only run in a running container")
         try:
-            raw, result = run_check_exec(ctx.api, details["Id"], argv)
+            output, result = run_check_exec(ctx.api, details["Id"], argv)
         except Missing:
             return CheckResult.fail(f"container {quote(name)} went away while running {shown}")
         except EngineUnavailable as error:  # a 409 means it stopped meanwhile
@@ -214,8 +214,6 @@ class ExecCheck(Check):
                 return CheckResult.fail(f"container {quote(name)} is not running; "
                                         f"{shown} can only run in a running container")
             raise
-        output = (raw or b"").decode("utf-8", errors="replace") if isinstance(raw, bytes) else (
-            str(raw or ""))
         code = result.get("ExitCode")
         where = f"in container {quote(name)}, {shown}"
         if code != expected_code:

@@ -58,8 +58,9 @@ def remember_exec(exec_id: str, container_id: str = "", began: float = 0.0,
         del _CHECK_EXECS[next(iter(_CHECK_EXECS))]
 
 
-def run_check_exec(api: Any, container_id: str, argv: list[str]) -> tuple[Any, dict]:
-    """Run ``argv`` in the container as a check's own probe: (its output, exec inspect)."""
+def run_check_exec(api: Any, container_id: str, argv: list[str]) -> tuple[str, dict]:
+    """Run ``argv`` in the container as a check's own probe: (its output as text, the
+    exec's inspect data)."""
     began = time.time()
     created = call(api.exec_create, container_id, argv, stdout=True, stderr=True)
     remember_exec(created["Id"], container_id, began, began + 3600)  # until it ends
@@ -68,11 +69,11 @@ def run_check_exec(api: Any, container_id: str, argv: list[str]) -> tuple[Any, d
         # over an ssh:// engine fails with BrokenPipeError after the output came
         # (docker/docker-py#3218).
         chunks = call(api.exec_start, created["Id"], stream=True, demux=False)
-        raw = b"".join(call(list, chunks)) if not isinstance(chunks, (bytes, str)) else chunks
+        output = b"".join(call(list, chunks)).decode("utf-8", errors="replace")
         result = call(api.exec_inspect, created["Id"])
     finally:
         remember_exec(created["Id"], container_id, began, time.time())
-    return raw, result
+    return output, result
 
 
 def is_check_event(event: dict) -> bool:

@@ -66,9 +66,7 @@ def classify(code: int | None, output: str) -> str:
 
 
 def run_probe(api: Any, container_id: str, argv: list[str]) -> Probe:
-    raw, result = run_check_exec(api, container_id, argv)
-    output = (raw or b"").decode("utf-8", errors="replace") if isinstance(raw, bytes) else (
-        str(raw or ""))
+    output, result = run_check_exec(api, container_id, argv)
     code = result.get("ExitCode")
     return Probe(classify(code, output), tuple(argv), output, code)
 
