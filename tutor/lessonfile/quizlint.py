@@ -41,8 +41,12 @@ def topic_problems(lessons: Iterable[Lesson], topics: Collection[str]) -> list[L
 
 def check_quiz_fields(fields: Fields, step: Step, lesson_vars: set[str]) -> None:
     """Report what keeps ``step`` from being asked in a quiz the way it says."""
-    used = set().union(*(template_names(text) for text in _strings(fields.mapping)))
-    borrowed = sorted((used & lesson_vars) - step.declared_names())
+    borrowed: list[str] = []
+    if lesson_vars and (ASK in step.quiz or CHALLENGE in step.quiz):
+        # Every text of the step is read only when a lesson var could be borrowed.
+        used = set().union(*(template_names(text) for text in _strings(fields.mapping)
+                             if "{{" in text))
+        borrowed = sorted((used & lesson_vars) - step.declared_names())
     if ASK in step.quiz and borrowed:
         fields.field_problem("quiz", f"the question uses the lesson's var {{{{ {borrowed[0]} }}}}, "
                                      "which a quiz does not choose: write `quiz: false`, or ask "
