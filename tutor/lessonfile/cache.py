@@ -23,6 +23,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,18 @@ class ParseCache:
             cache.files = stored.get("files") or {}
         return cache
 
+    @classmethod
+    def open_seeded(cls, cache_dir: Path | None, lessons_dir: Path) -> ParseCache:
+        """The cache, or when it is empty (a new learner, a new tutor) and the lessons are
+        the shipped ones: the parse the wheel's build made of them."""
+        cache = cls.open(cache_dir, lessons_dir)
+        if not cache.files:
+            from tutor.lessonfile.prebuilt import seeded_results
+
+            for path, result in seeded_results(lessons_dir).items():
+                cache.adopt(path, result)
+        return cache
+
     @property
     def index_path(self) -> Path:
         assert self.folder is not None
@@ -100,10 +113,32 @@ class ParseCache:
                                            (lesson, problems, warnings))
         self.changed = True
 
+    def adopt(self, path: Path, result: Any) -> None:
+        """Keep a result (parsed elsewhere: tutor.lessonfile.prebuilt) for the file as it
+        is now; nothing when the file cannot be seen."""
+        try:
+            stat = path.stat()
+        except OSError:
+            return
+        self.files[str(path)] = CachedFile(stat.st_size, stat.st_mtime_ns, result)
+        self.changed = True
+
+    def remembered(self, path: Path, read: Callable[[], Any]) -> Any:
+        """``read()``'s result for a small file kept whole (course.yaml): read again only
+        when the file changed, so a start with everything cached parses no YAML."""
+        cached = self.get(path)
+        if cached is not None:
+            return cached
+        result = read()
+        if self.folder is not None:
+            self.adopt(path, result)
+        return result
+
     def save(self) -> None:
         if self.folder is None or not self.changed:
             return
         try:
+            self.folder.mkdir(parents=True, exist_ok=True)
             _write_atomically(self.index_path, {"code": code_fingerprint(), "files": self.files})
         except (OSError, pickle.PickleError):
             return  # a read-only cache folder: the next run parses again

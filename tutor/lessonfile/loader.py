@@ -14,12 +14,11 @@ from pathlib import Path
 from tutor.course.lesson import Course, Lesson, Topic
 from tutor.lessonfile.cache import ParseCache
 from tutor.lessonfile.glossary import glossary_warnings
-from tutor.lessonfile.yamlfile import ID_PATTERN, read_yaml_file
+from tutor.lessonfile.yamlfile import COURSE_FILE, ID_PATTERN, read_course_file, read_yaml_file
 from tutor.schema.fields import MISSING, Fields
 from tutor.schema.location import LessonProblem, Where
 from tutor.suggest import did_you_mean
 
-COURSE_FILE = "course.yaml"
 MISSING_COURSE = (f"is missing: a lesson folder needs a {COURSE_FILE} with the course's title "
                   "and its lessons in order (title: ..., lessons: [lesson-id, ...])")
 
@@ -29,9 +28,10 @@ def load_course(lessons_dir: Path, cache_dir: Path | None = None) -> Course:
     ``cache_dir``, files parsed before (and unchanged since) come from the cache."""
     problems: list[LessonProblem] = []
     warnings: list[LessonProblem] = []
-    cache = ParseCache.open(cache_dir, lessons_dir)
+    cache = ParseCache.open_seeded(cache_dir, lessons_dir)
     course_path = lessons_dir / COURSE_FILE
-    data = read_yaml_file(course_path, problems)
+    data, read_problems = cache.remembered(course_path, lambda: read_course_file(course_path))
+    problems.extend(read_problems)
     title = "Docker course"
     lesson_ids: tuple[str, ...] = ()
     topics: tuple[Topic, ...] = ()

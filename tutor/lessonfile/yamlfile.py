@@ -11,6 +11,7 @@ from tutor.schema.location import LessonProblem, Where
 from tutor.schema.yamldoc import YamlError, parse_yaml
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+COURSE_FILE = "course.yaml"  # a lesson folder's title, topics and lessons in order
 
 def read_yaml_file(path: Path, problems: list[LessonProblem]) -> object | None:
     where = Where(path)
@@ -36,3 +37,9 @@ def read_yaml_file(path: Path, problems: list[LessonProblem]) -> object | None:
     except YamlError as error:
         problems.append(LessonProblem(where, error.message, error.line))
         return None
+
+
+def read_course_file(path: Path) -> tuple[object | None, list[LessonProblem]]:
+    """course.yaml as YAML, with the problems of reading it."""
+    problems: list[LessonProblem] = []
+    return read_yaml_file(path, problems), problems

@@ -12,12 +12,11 @@ minutes and gigabytes).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
-# libyaml's composer is about ten times faster and gives the same nodes and marks.
-_COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 STR_TAG = "tag:yaml.org,2002:str"
 # A lesson has a few thousand values; this leaves room for generous use of aliases.
 MAX_VALUES = 100_000
@@ -53,8 +52,13 @@ class LineList(list):
 
 
 def parse_yaml(text: str) -> Any:
+    # Imported here: a start whose lesson files are all in the parse cache reads no YAML.
+    import yaml
+
+    # libyaml's composer is about ten times faster and gives the same nodes and marks.
+    composer = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        node = yaml.compose(text, Loader=_COMPOSER)
+        node = yaml.compose(text, Loader=composer)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -95,16 +99,18 @@ class _Builder:
         if key in self.open:
             raise YamlError("an alias (*name) refers to the value that contains it, which "
                             "would repeat forever", line)
-        if isinstance(node, yaml.ScalarNode):
+        # Node kinds by their ``id`` ("scalar", "mapping", "sequence"): no import of yaml here.
+        kind = getattr(node, "id", None)
+        if kind == "scalar":
             if node.tag == STR_TAG:
                 return node.value  # most values are text: skip the constructor's machinery
             return self.constructor.construct_object(node)
         self.open.add(key)
         try:
-            if isinstance(node, yaml.MappingNode):
-                return self._mapping(node, line)
-            if isinstance(node, yaml.SequenceNode):
-                return self._sequence(node, line)
+            if kind == "mapping":
+                return self._mapping(cast("yaml.MappingNode", node), line)
+            if kind == "sequence":
+                return self._sequence(cast("yaml.SequenceNode", node), line)
             return self.constructor.construct_object(node)
         finally:
             self.open.discard(key)
@@ -114,7 +120,7 @@ class _Builder:
         result.line = line
         result.key_lines = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
+            if getattr(key_node, "id", None) != "scalar":
                 raise YamlError("mapping keys must be plain words", key_node.start_mark.line + 1)
             key = (key_node.value if key_node.tag == STR_TAG
                    else str(self.constructor.construct_object(key_node)))
