@@ -46,9 +46,10 @@ def build_conversation(env: Environment,
 
 
 def make_practice(env: Environment, learner: str) -> Practice | None:
-    from tutor.practice.session import PracticeSession
+    from tutor.practice.deferred import DeferredPractice
 
-    return PracticeSession(env, learner=learner)
+    # The session itself is made after the first prompt, when first needed.
+    return DeferredPractice(env, learner)
 
 
 def run_tutor(env: Environment, banner: bool = True) -> ExitStatus:

@@ -30,6 +30,7 @@ from tutor.practice.names import NameCache
 from tutor.practice.pipeline import TypedCommand, read_command, with_label
 from tutor.practice.place import LessonPlace
 from tutor.practice.protocol import EngineLine, Failure, Outcome
+from tutor.practice.reach import engine_for, plain_problem_in_words
 from tutor.practice.sessions import SessionLock
 from tutor.practice.stage import StepState, set_up, tear_down
 from tutor.practice.values import recorded_values
@@ -107,11 +108,7 @@ class PracticeSession:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            from tutor.engine.connection import Engine
-            from tutor.engine.endpoint import resolve_endpoint
-
-            # Resolved once: the docker CLI and the SDK must reach the same engine.
-            self._engine = Engine(resolve_endpoint(self.env.environ), environ=self.env.environ)
+            self._engine = engine_for(self.env)
         return self._engine
 
     def watch_engine(self, changed: Callable[[], None]) -> None:
@@ -129,12 +126,7 @@ class PracticeSession:
         return EngineLine(line, None if status is None else status.ok)
 
     def plain_problem(self) -> str | None:
-        problem = self.engine.plain_problem()
-        if problem is None:
-            return None
-        first_fix = next((line.strip() for line in problem.fix.splitlines()
-                          if line.strip() and not line.strip().endswith(":")), "")
-        return f"{problem.summary}. {first_fix}".rstrip()
+        return plain_problem_in_words(self.engine)
 
     def engine_ready(self) -> bool:
         """Probe the engine; when it is not there, say why and how to start it."""
