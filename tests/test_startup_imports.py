@@ -63,8 +63,12 @@ def modules_at_first_prompt(tmp_path: Path, progress: dict | None = None) -> set
 
 def test_a_fresh_start_loads_nothing_heavy_before_the_first_prompt(tmp_path):
     loaded = modules_at_first_prompt(tmp_path)
+    # A checkout has no build's parse of its lessons (an installed wheel has: see
+    # test_lesson_prebuilt.py), so a new data folder parses them.
     assert "tutor.lessonfile.loader" in loaded and "tutor.steps.command" in loaded
     assert [m for m in HEAVY if m in loaded] == []
+    # The practice session (checks, runner, advice) is made after the first prompt.
+    assert "tutor.practice.deferred" in loaded and "tutor.practice.session" not in loaded
 
 
 def test_resuming_at_a_practice_step_loads_nothing_heavy_either(tmp_path):
@@ -86,3 +90,5 @@ def test_a_returning_learner_starts_without_reading_any_step(tmp_path):
     assert "tutor.lessonfile.lesson_file" not in loaded and "tutor.checks.registry" not in loaded
     assert [m for m in loaded if m.startswith("tutor.steps")] == [], sorted(loaded)
     assert [m for m in HEAVY if m in loaded] == []
+    # course.yaml comes from the cache too: no YAML is read at all
+    assert "yaml" not in loaded and "tutor.practice.session" not in loaded
