@@ -223,9 +223,12 @@ class FakeEngine:
         return None
 
     def _find_container(self, ident: str) -> FakeContainer:
-        for container in self.containers_:
-            if container.id.startswith(ident) or container.name == ident.lstrip("/"):
-                return container
+        # As dockerd resolves one: the full ID, then the name, then an ID prefix.
+        for matches in (lambda c: c.id == ident, lambda c: c.name == ident.lstrip("/"),
+                        lambda c: c.id.startswith(ident)):
+            for container in self.containers_:
+                if matches(container):
+                    return container
         raise not_found(f"No such container: {ident}")
 
     def call_names(self) -> list[str]:

@@ -24,6 +24,7 @@ from tutor.checks.queries import (
     container_name,
     find_container,
     inspect_image,
+    inspect_named,
     list_containers,
     list_images,
     translate,
@@ -334,6 +335,22 @@ def test_image_events_for_tag_and_pull(worlds):
 
 
 # -- errors ---------------------------------------------------------------------------------------
+
+
+def test_a_name_is_not_an_id_prefix(worlds):
+    """The engine takes an ID prefix where a name is asked; the checks ask by name."""
+    def resolved(world: World) -> dict:
+        details, _ = find_container(world.api, world.names.web)
+        assert details is not None
+        prefix = details["Id"][:12]
+        return {
+            "inspect by ID prefix": container_name(world.api.inspect_container(prefix)),
+            "by name": (inspect_named(world.api, world.names.web) or {}).get("Id") == details["Id"],
+            "a prefix is no name": inspect_named(world.api, prefix),
+            "no such name": inspect_named(world.api, "tutor-contract-missing"),
+        }
+
+    assert assert_same(worlds, resolved)["a prefix is no name"] is None
 
 
 def test_errors(worlds):

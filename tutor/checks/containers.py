@@ -12,11 +12,10 @@ from tutor.checks.images import env_dict, port_key, subset_phrases
 from tutor.checks.mounts import MountSpec, mount_phrases, mount_words, parse_mounts
 from tutor.checks.queries import (
     container_name,
-    find_named,
     inspect_container,
     inspect_image,
+    inspect_named,
     list_containers,
-    list_named,
     missing_container,
 )
 from tutor.checks.reading import ParseContext
@@ -89,20 +88,17 @@ class ContainerCheck(Check):
     def check(self, ctx: CheckContext) -> CheckResult:
         spec = _Rendered(self, ctx)
         if spec.name is not None:
-            return self._check_named(ctx, spec, list_named(ctx.api, spec.name))
+            return self._check_named(ctx, spec, spec.name)
         return self._check_any(ctx, spec, list_containers(ctx.api))
 
-    def _check_named(self, ctx: CheckContext, spec: _Rendered, summaries: list[dict]) -> CheckResult:
-        summary = find_named(summaries, spec.name)
-        details = inspect_container(ctx.api, summary["Id"]) if summary else None
-        subject = f"container {quote(spec.name)}"
+    def _check_named(self, ctx: CheckContext, spec: _Rendered, name: str) -> CheckResult:
+        details = inspect_named(ctx.api, name)
+        subject = f"container {quote(name)}"
         if details is None:
             if self.absent:
                 return CheckResult.ok()
             # Only a failure lists every container, to say which ones there are.
-            others = [s for s in list_containers(ctx.api)
-                      if summary is None or s["Id"] != summary["Id"]]
-            return CheckResult.fail(missing_container(spec.name, others))
+            return CheckResult.fail(missing_container(name, list_containers(ctx.api)))
         phrases = spec.mismatches(details, ctx)
         state = describe_state(details.get("State") or {})
         if self.absent:

@@ -11,7 +11,6 @@ yet. An exception of the SDK's can only exist once the SDK is loaded.
 
 from __future__ import annotations
 
-import re
 import sys
 import weakref
 from collections.abc import Callable
@@ -135,20 +134,20 @@ def missing_container(name: str, summaries: list[dict]) -> str:
     return f"no container named {quote(name)} exists (containers: {name_list(names)})"
 
 
-def list_named(api: Any, name: str) -> list[dict]:
-    """The containers named ``name`` (asked of the engine by name, so the cost does not
-    grow with the number of containers; the engine's filter is a regular expression,
-    matched against "/web" by Docker and against "web" by Podman)."""
-    pattern = "^/?" + re.escape(name.lstrip("/")) + "$"
-    return list(call(api.containers, all=True, filters={"name": pattern}) or [])
+def inspect_named(api: Any, name: str) -> dict | None:
+    """The inspect data of the container named exactly ``name``, or None: one call that
+    the engine answers from its index of names, however many containers there are. The
+    engine also takes an ID prefix for a name ("cafe"), so the name is confirmed."""
+    details = inspect_container(api, name.lstrip("/"))
+    if details is None or (details.get("Name") or "").lstrip("/") != name.lstrip("/"):
+        return None
+    return details
 
 
 def find_container(api: Any, name: str) -> tuple[dict | None, str]:
     """(inspect data, "") for the container named ``name``, or (None, why not)."""
-    summary = find_named(list_named(api, name), name)
-    details = inspect_container(api, summary["Id"]) if summary is not None else None
+    details = inspect_named(api, name)
     if details is None:
         # Only a failure lists every container, to say which ones there are.
-        others = [s for s in list_containers(api) if summary is None or s["Id"] != summary["Id"]]
-        return None, missing_container(name, others)
+        return None, missing_container(name, list_containers(api))
     return details, ""

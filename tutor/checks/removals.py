@@ -23,7 +23,7 @@ from typing import Any
 
 from tutor.checks.base import Check, CheckContext, CheckResult, name_list, quote
 from tutor.checks.events import ACTION_ALIASES, _during, action_matches, recent_events
-from tutor.checks.queries import find_container, find_named, list_named
+from tutor.checks.queries import find_container, inspect_named
 from tutor.checks.reading import ParseContext
 from tutor.course.placeholders import render_value
 
@@ -52,7 +52,7 @@ class RemovedCheck(Check):
                 return CheckResult.fail(why)
             among.append(selector)
         found = []
-        remaining = [name for name in wanted if find_named(list_named(ctx.api, name), name)]
+        remaining = [name for name in wanted if inspect_named(ctx.api, name) is not None]
         if remaining:
             found.append(f"{_containers(remaining)} still exist"
                          f"{'s' if len(remaining) == 1 else ''}; expected "
