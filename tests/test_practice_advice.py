@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shlex
 import time
+from pathlib import Path
 
 import pytest
 from test_practice_fixtures import RecordingApi
@@ -99,7 +100,8 @@ def test_ctrl_c_says_the_container_still_runs(practice, practice_env, fake_api, 
     def interrupted_run(argv, endpoint, env_, cwd, mode="stream", **kwargs):
         # docker run without -it: Ctrl-C ends the client; the container keeps running.
         label = argv[argv.index("--label") + 1].split("=", 1)
-        fake_api.add_container("sleeper", labels={label[0]: label[1]}, state="running")
+        made = fake_api.add_container("sleeper", labels={label[0]: label[1]}, state="running")
+        Path(argv[argv.index("--cidfile") + 1]).write_text(made)  # as the CLI does
         return RunResult(returncode=130, output="", interrupted=True)
 
     monkeypatch.setattr("tutor.engine.runner.run_docker", interrupted_run)
@@ -169,7 +171,8 @@ def test_only_what_the_learners_command_made_is_recorded(practice, fake_api, mon
         fake_api.add_container("theirs", labels={})
         fake_api.add_image("their-app:1")
         label = argv[argv.index("--label") + 1].split("=", 1)
-        fake_api.add_container("mine", labels={label[0]: label[1]})
+        made = fake_api.add_container("mine", labels={label[0]: label[1]})
+        Path(argv[argv.index("--cidfile") + 1]).write_text(made)  # as the CLI does
         return RunResult(returncode=0, output="", interrupted=False)
 
     monkeypatch.setattr("tutor.engine.runner.run_docker", busy_engine)
@@ -258,21 +261,25 @@ def test_an_engine_lost_mid_command_is_an_engine_problem_and_tracking_resumes(
     import requests
 
     practice.begin_lesson(drill_course.lessons[0], practice.record)
-    listing = fake_api.containers
     state = {"down": False}
 
-    def containers(*args, **kwargs):
-        if state["down"]:
-            raise requests.exceptions.ConnectionError("Connection aborted: socket closed")
-        return listing(*args, **kwargs)
+    def lost_when_down(call):
+        def answer(*args, **kwargs):
+            if state["down"]:
+                raise requests.exceptions.ConnectionError("Connection aborted: socket closed")
+            return call(*args, **kwargs)
+        return answer
 
     def run_then_lose_the_engine(argv, endpoint, env_, cwd, mode="stream", **kwargs):
         label = argv[argv.index("--label") + 1].split("=", 1)
-        fake_api.add_container("mine", labels={label[0]: label[1]}, created=int(time.time()))
+        made = fake_api.add_container("mine", labels={label[0]: label[1]},
+                                      created=int(time.time()))
+        Path(argv[argv.index("--cidfile") + 1]).write_text(made)  # as the CLI does
         state["down"] = True
         return RunResult(returncode=0, output="", interrupted=False)
 
-    monkeypatch.setattr(fake_api, "containers", containers)
+    for name in ("containers", "inspect_container"):
+        monkeypatch.setattr(fake_api, name, lost_when_down(getattr(fake_api, name)))
     monkeypatch.setattr("tutor.engine.runner.run_docker", run_then_lose_the_engine)
     outcome = practice.run_command("docker run -d --name mine busybox sleep 60", None, None)
     text = printed(practice_env)

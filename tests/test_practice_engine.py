@@ -219,6 +219,21 @@ def test_a_container_the_learner_made_in_this_lesson_is_removed_without_a_questi
     assert lab.conv.step.id == "run-web"
 
 
+def test_what_a_run_made_is_read_from_its_id_file_on_the_real_cli(lab):
+    """The docker CLI writes the new container's ID to the file the tutor gives it: a
+    created container is recorded, one that --rm removed again and a failed run are not."""
+    lab.start()
+    name = lab.values()["name"]
+    lab.names += [name, f"{name}-made", f"{name}-gone"]
+    lab.say(f"docker create --label org.docker-tutor.test=1 --name {name}-made busybox true")
+    lab.say(f"docker run --rm --label org.docker-tutor.test=1 --name {name}-gone busybox true")
+    lab.say(f"docker run -d --name {name} no-such-image-{name}:1")
+    made = [(item["kind"], item["name"]) for item in lab.session.record.created]
+    assert made == [("container", f"{name}-made")]
+    [item] = lab.session.record.created
+    assert item["id"] == lab.api.inspect_container(f"{name}-made")["Id"]
+
+
 def outside_container(lab, name: str) -> None:
     """A container made elsewhere (another terminal): the tutor did not see it created."""
     lab.names.append(name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from conftest import dedent
@@ -103,7 +104,11 @@ def docker_effects(words: list[str], api: RecordingApi) -> tuple[int, str]:
         if any(c.name == name for c in api.containers_):
             return 125, (f'docker: Error response from daemon: Conflict. The container name '
                          f'"/{name}" is already in use by container "abc".\n')
-        api.add_container(name, image="busybox", state="running")
+        labels = dict(args[i + 1].split("=", 1) for i, word in enumerate(args)
+                      if word == "--label")
+        made = api.add_container(name, image="busybox", state="running", labels=labels)
+        if "--cidfile" in args:  # the CLI writes the new container's ID there
+            Path(args[args.index("--cidfile") + 1]).write_text(made)
         return 0, "0123456789ab\n"
     if args[:1] == ["rm"]:
         code, output = 0, ""
@@ -355,14 +360,34 @@ def test_failed_command_gets_a_tip(session, env, runner):
 
 def test_practice_step_passes_when_the_engine_shows_the_result(session, env, runner, lesson, api):
     step = lesson.steps[0]
+    session.begin_lesson(lesson, session.record)
     values = session.enter_step("drill", step)
     assert values["name"] == "web"
     outcome = session.run_command("docker run -d --name web busybox sleep 600", "drill", step)
     assert outcome.passed and outcome.confirm is None
-    # The learner's words, with the learner's label right after `run`.
-    assert runner.argvs == [["docker", "run", "--label",
-                             f"org.docker-tutor.learner={session.learner}",
-                             "-d", "--name", "web", "busybox", "sleep", "600"]]
+    # The learner's words, with the learner's label and a file for the new container's
+    # ID right after `run`; the file is gone again afterwards.
+    [argv] = runner.argvs
+    id_file = argv[argv.index("--cidfile") + 1]
+    assert argv == ["docker", "run", "--cidfile", id_file,
+                    "--label", f"org.docker-tutor.learner={session.learner}",
+                    "-d", "--name", "web", "busybox", "sleep", "600"]
+    assert not Path(id_file).parent.exists()
+    assert [item["name"] for item in session.record.created] == ["web"]
+
+
+def test_a_learners_own_id_file_is_left_alone(session, runner, lesson, api, tmp_path):
+    step = lesson.steps[0]
+    session.begin_lesson(lesson, session.record)
+    session.enter_step("drill", step)
+    own = tmp_path / "web.id"
+    outcome = session.run_command(f"docker run -d --cidfile {own} --name web busybox sleep 600",
+                                  "drill", step)
+    assert outcome.passed
+    [argv] = runner.argvs
+    assert argv.count("--cidfile") == 1 and own.read_text()  # theirs, written by the CLI
+    # what it made is still found: by the learner's label, before and after
+    assert [item["name"] for item in session.record.created] == ["web"]
 
 
 def test_practice_step_fails_with_what_was_expected(session, env, runner, lesson, api):

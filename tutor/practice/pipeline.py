@@ -63,8 +63,13 @@ def read_command(line: str, say: Say, show_markdown: ShowMarkdown) -> TypedComma
 
 def with_label(argv: list[str], typed_path: tuple[str, ...], label: str) -> list[str]:
     """argv with ``--label KEY=VALUE`` right after the command words (``run``, ``container run``)."""
+    return with_options(argv, typed_path, ["--label", label])
+
+
+def with_options(argv: list[str], typed_path: tuple[str, ...], words: list[str]) -> list[str]:
+    """argv with option ``words`` right after the command words (``run``, ``container run``)."""
     for start in range(1, len(argv) - len(typed_path) + 1):
         if tuple(argv[start:start + len(typed_path)]) == typed_path:
             end = start + len(typed_path)
-            return [*argv[:end], "--label", label, *argv[end:]]
+            return [*argv[:end], *words, *argv[end:]]
     return argv

@@ -4,8 +4,10 @@ A shared engine (a classroom) has other people's containers and images appearing
 at any moment, so the tutor never compares whole listings. Instead:
 
 - containers: ``run`` and ``create`` get the learner's label (``--label
-  org.docker-tutor.learner=ID``); the learner's labelled containers before and
-  after the command differ by exactly what it made;
+  org.docker-tutor.learner=ID``) and an ID file (``--cidfile``) the docker CLI writes
+  the new container's ID to: that is exactly what the command made. (When the
+  learner names an ID file, the learner's labelled containers before and after the
+  command are compared instead.)
 - image tags: the references the command names (``build -t``, ``tag``'s target,
   ``pull``, ``commit``, ``import``, the image of ``run``; ``load`` says what it
   loaded) are looked up before and after. A tag that is new is the learner's; a
@@ -21,7 +23,12 @@ Each lookup costs one engine call, however many containers and images there are.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tutor.checks.refs import repo_tags
@@ -47,6 +54,24 @@ class Before:
     images: dict[str, str | None]  # named reference -> image id (None: absent)
     volumes: dict[str, bool] = field(default_factory=dict)  # named volume -> existed
     networks: dict[str, bool] = field(default_factory=dict)  # named network -> existed
+    # Where the command writes the ID of the container it makes (``--cidfile``), when
+    # the tutor gave it one: then nothing about containers needs asking before.
+    id_file: Path | None = None
+
+
+@contextmanager
+def container_id_file(parsed: ParsedCommand | None) -> Iterator[Path | None]:
+    """A path for ``--cidfile`` when the command makes a container and names no ID file
+    itself: the docker CLI writes the new container's ID there, so what the command made
+    is read in one engine call, however many containers the engine has."""
+    if parsed is None or parsed.path not in CONTAINER_MAKERS or parsed.option("cidfile"):
+        yield None
+        return
+    folder = Path(tempfile.mkdtemp(prefix="docker-tutor-cid-"))
+    try:
+        yield folder / "container-id"  # the CLI refuses a file that exists already
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @dataclass
@@ -67,19 +92,23 @@ def learner_filter(learner: str) -> dict[str, str]:
     return {"label": f"{LEARNER_LABEL}={learner}"}
 
 
-def look_before(api: Any, parsed: ParsedCommand, learner: str) -> Before:
+def look_before(api: Any, parsed: ParsedCommand, learner: str,
+                id_file: Path | None = None) -> Before:
     containers = None
-    if parsed.path in CONTAINER_MAKERS:
+    if parsed.path in CONTAINER_MAKERS and id_file is None:
         containers = {c["Id"] for c in api.containers(all=True, filters=learner_filter(learner))}
     return Before(containers, {ref: image_id(api, ref) for ref in named_image_refs(parsed)},
                   {name: volume_exists(api, name) for name in named_volumes(parsed)},
-                  {name: network_id(api, name) is not None for name in named_networks(parsed)})
+                  {name: network_id(api, name) is not None for name in named_networks(parsed)},
+                  id_file)
 
 
 def look_after(api: Any, parsed: ParsedCommand, learner: str, before: Before,
                output: str = "") -> Made:
     made = Made()
-    if before.containers is not None:
+    if before.id_file is not None:
+        _made_by_id_file(api, before.id_file, made)
+    elif before.containers is not None:
         for container in api.containers(all=True, filters=learner_filter(learner)):
             if container["Id"] in before.containers:
                 continue
@@ -106,6 +135,25 @@ def look_after(api: Any, parsed: ParsedCommand, learner: str, before: Before,
         if found is not None:
             made.items.append({"kind": "network", "name": name, "id": found})
     return made
+
+
+def _made_by_id_file(api: Any, id_file: Path, made: Made) -> None:
+    import docker.errors
+
+    try:
+        container_id = id_file.read_text().strip()
+    except OSError:
+        return  # no file: the command made no container
+    if not container_id:
+        return
+    try:
+        details = api.inspect_container(container_id)
+    except docker.errors.NotFound:
+        return  # made and gone again (``--rm``)
+    name = (details.get("Name") or "/" + container_id[:12]).lstrip("/")
+    made.items.append({"kind": "container", "id": details.get("Id", container_id), "name": name})
+    if (details.get("State") or {}).get("Running"):
+        made.running.append(name)
 
 
 def volume_exists(api: Any, name: str) -> bool:

@@ -27,7 +27,7 @@ from tutor.practice import advice, preflight, recording
 from tutor.practice.created import CreatedTracker
 from tutor.practice.labels import LEARNER_LABEL, SESSION_LABEL
 from tutor.practice.names import NameCache
-from tutor.practice.pipeline import TypedCommand, read_command, with_label
+from tutor.practice.pipeline import TypedCommand, read_command, with_label, with_options
 from tutor.practice.place import LessonPlace
 from tutor.practice.protocol import EngineLine, Failure, Outcome
 from tutor.practice.reach import engine_for, plain_problem_in_words
@@ -340,11 +340,18 @@ class PracticeSession:
 
     def _run_and_record(self, command: TypedCommand) -> tuple[RunResult, recording.Made | None]:
         """Run the command; what it made is recorded for the lesson's cleanup."""
+        with recording.container_id_file(command.parsed) as id_file:
+            return self._run_and_record_with(command, id_file)
+
+    def _run_and_record_with(self, command: TypedCommand,
+                             id_file: Path | None) -> tuple[RunResult, recording.Made | None]:
         parsed = command.parsed
         argv = command.argv
         if parsed is not None and recording.label_for_learner(parsed):
             argv = with_label(argv, parsed.typed_path, f"{LEARNER_LABEL}={self.learner}")
-        before = self._look_before(parsed)
+        if parsed is not None and id_file is not None:
+            argv = with_options(argv, parsed.typed_path, ["--cidfile", str(id_file)])
+        before = self._look_before(parsed, id_file)
         self.workspace.mkdir(parents=True, exist_ok=True)
         started = time.time()
         try:
@@ -367,12 +374,13 @@ class PracticeSession:
                 self.created.remember(made.items)
         return result, made
 
-    def _look_before(self, parsed: ParsedCommand | None) -> recording.Before | None:
+    def _look_before(self, parsed: ParsedCommand | None,
+                     id_file: Path | None = None) -> recording.Before | None:
         if parsed is None:
             return None
         api = self.engine.api
         self.created.resume(api, self.learner)
-        return recording.look_before(api, parsed, self.learner)
+        return recording.look_before(api, parsed, self.learner, id_file)
 
     def _run_for_the_learner(self, command: TypedCommand, argv: list[str],
                              cwd: Path) -> RunResult:
