@@ -9,6 +9,7 @@ from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 
 from tutor.repl.commands import COMMANDS
+from tutor.repl.name_offers import NameOffers
 from tutor.repl.wordkind import word_at_cursor
 
 if TYPE_CHECKING:
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 class TutorCompleter(Completer):
     def __init__(self, conversation: Conversation) -> None:
         self.conversation = conversation
+        self._names: dict[str, NameOffers] = {}  # by kind: "container", "image"
 
     def get_completions(
         self, document: Document, complete_event: CompleteEvent
@@ -42,20 +44,21 @@ class TutorCompleter(Completer):
         elif word.kind == "docker-keyword":
             yield Completion("docker", start, display_meta="run a docker command")
         elif word.kind == "docker":
-            yield from docker_completions(word.before, word.prefix, self.conversation.practice)
+            yield from self._docker_completions(word.before, word.prefix)
 
+    def _docker_completions(self, before: tuple[str, ...], prefix: str
+                            ) -> Iterable[Completion]:
+        from tutor.dockercli.complete import argument_kind, suggest  # lazy: only for docker lines
 
-def docker_completions(before: tuple[str, ...], prefix: str, practice=None
-                       ) -> Iterable[Completion]:
-    from tutor.dockercli.complete import argument_kind, suggest  # lazy: only for docker lines
-
-    for text, meta in suggest(before, prefix):
-        yield Completion(text, -len(prefix), display_meta=meta)
-    kind = argument_kind(before) if not prefix.startswith("-") else None
-    if kind is not None and practice is not None:
-        for name in practice.known_names(kind):
-            if name.startswith(prefix):
-                yield Completion(name, -len(prefix), display_meta=kind)
+        for text, meta in suggest(before, prefix):
+            yield Completion(text, -len(prefix), display_meta=meta)
+        kind = argument_kind(before) if not prefix.startswith("-") else None
+        practice = self.conversation.practice
+        if kind is not None and practice is not None:
+            offers = self._names.get(kind)
+            if offers is None:
+                offers = self._names[kind] = NameOffers(kind)
+            yield from offers.matching(practice.known_names(kind), prefix)
 
 
 def make_completer(conversation: Conversation) -> Completer:
