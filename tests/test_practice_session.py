@@ -734,16 +734,16 @@ def test_known_names_come_from_a_background_refresh_and_never_wait(session, api,
         return listing(*args, **kwargs)
 
     monkeypatch.setattr(api, "containers", slow_containers)
-    assert session.known_names("container") == []  # answered at once, from the empty cache
+    assert session.known_names("container") == ()  # answered at once, from the empty cache
     release.set()
     session.names._thread.join(timeout=5)
-    assert session.known_names("container") == ["web"]
+    assert session.known_names("container") == ("web",)
     assert "busybox:latest" in session.known_names("image")
 
 
 def test_known_names_are_empty_while_the_engine_is_down(down):
     practice, _engine = down
-    assert practice.known_names("container") == []
+    assert practice.known_names("container") == ()
 
 
 def test_a_steps_vars_are_kept_in_the_lesson_record_across_a_restart(env, engine, api, lesson):

@@ -132,6 +132,8 @@ for _spec in BY_PATH.values():
         if _typed:
             _CHILDREN.setdefault(_typed[:-1], set()).add(_typed[-1])
 del _spec, _typed
+# The same, sorted once: completion asks on every keystroke.
+_SORTED_CHILDREN = {typed: tuple(sorted(words)) for typed, words in _CHILDREN.items()}
 
 
 def canonical_path(path: tuple[str, ...] | list[str]) -> tuple[str, ...] | None:
@@ -152,7 +154,7 @@ def subcommand_names(prefix_path: tuple[str, ...] | list[str] = ()) -> tuple[str
     shortcuts such as ``ps``); ``subcommand_names(("container",))`` lists
     ``attach ... ls list ps ...``.  Unknown prefixes give ``()``.
     """
-    return tuple(sorted(_CHILDREN.get(tuple(prefix_path), ())))
+    return _SORTED_CHILDREN.get(tuple(prefix_path), ())
 
 
 def flags_for(path: tuple[str, ...] | list[str]) -> tuple[Flag, ...]:

@@ -105,7 +105,7 @@ class DeferredPractice:
         # warms the completion names once the engine answers) is made then.
         return self.session.status()
 
-    def known_names(self, kind: str) -> list[str]:
+    def known_names(self, kind: str) -> tuple[str, ...]:
         return self.session.known_names(kind)
 
 

@@ -118,5 +118,6 @@ class Practice(Protocol):
     def status(self) -> EngineLine:
         """The engine's state for the toolbar; never waits on the engine."""
 
-    def known_names(self, kind: str) -> list[str]:
-        """Container names ("container") or image tags ("image") for completion."""
+    def known_names(self, kind: str) -> tuple[str, ...]:
+        """Container names ("container") or image tags ("image") for completion: the
+        same tuple while they are unchanged, so the completer can reuse what it made."""

@@ -114,7 +114,7 @@ class PracticeSession:
     def watch_engine(self, changed: Callable[[], None]) -> None:
         self.engine.listeners.append(changed)
 
-    def known_names(self, kind: str) -> list[str]:
+    def known_names(self, kind: str) -> tuple[str, ...]:
         return self.names.known(kind)
 
     def status(self) -> EngineLine:
