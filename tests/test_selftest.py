@@ -297,6 +297,46 @@ def test_a_solution_that_does_not_pass_is_reported(run):
     assert run.labelled(run.selftest_key) == []
 
 
+def test_a_step_after_one_the_engine_cannot_play_is_not_failed(run, monkeypatch):
+    """Step one's solution hits a (stand-in) limit of this engine, so the state step two
+    builds on is never reached: step two's failure is reported unsupported, not failed."""
+    from tutor.practice import engine_limits
+
+    stand_in = engine_limits.Limit(lambda product: True,
+                                   lambda words: "unplayable-here" in " ".join(words), None,
+                                   "a stand-in limit of this engine")
+    monkeypatch.setattr(engine_limits, "LIMITS", (stand_in,))
+    lesson_id = f"afterlimit-{run.uid}"
+    steps = f"""
+  - id: start-box
+    type: command
+    task: Start `{{{{ name }}}}`.
+    vars:
+      name: {{ free_name: box-{run.uid} }}
+    check:
+      container: {{ name: "{{{{ name }}}}", state: running }}
+    hints: [docker run -d.]
+    explanation: Runs.
+    solution: ["docker run --name {{{{ name }}}} --label unplayable-here busybox true"]
+  - id: use-box
+    type: command
+    task: Look at `{{{{ name }}}}`.
+    vars:
+      name: {{ free_name: box-{run.uid} }}
+    check:
+      container: {{ name: "{{{{ name }}}}", state: running }}
+    hints: [docker ps.]
+    explanation: Looked.
+    solution: ["docker ps"]
+"""
+    lessons = run.course({lesson_id: lesson(lesson_id, steps)})
+    code, out = run.selftest(lessons, lesson_id)
+    assert "unsupported here: solution" in out and "a stand-in limit of this engine" in out
+    assert "(after start-box, which this engine cannot play)" in out
+    assert f"✘ {lesson_id}/use-box" not in out and f"○ {lesson_id}/use-box" in out
+    assert code != ExitStatus.SELFTEST_FAILED, out
+
+
 def test_several_lessons_are_counted_together(run):
     good, vacuous = f"good-{run.uid}", f"vacuous-{run.uid}"
     lessons = run.course({

@@ -56,6 +56,17 @@ class StepReport:
     solution_unsupported: bool = False  # then the step is not counted as passed either
 
 
+def excuse_after_unplayable(report: StepReport, unplayable: str) -> None:
+    """A step after one whose solution this engine cannot play starts from a state the
+    lesson never reached here (``compose up`` failed, so ``exec`` finds nothing running):
+    its failures say nothing about the step, and are reported unsupported instead."""
+    if report.failures:
+        report.unsupported += [f"{failure} (after {unplayable}, which this engine cannot "
+                               "play)" for failure in report.failures]
+        report.failures.clear()
+        report.solution_unsupported = True
+
+
 def roll_back(api: docker.APIClient, before: Snapshot, commands: Sequence[str],
               run_label: str) -> None:
     """Remove what the played commands created since ``before``.
@@ -385,6 +396,7 @@ def run_selftest(env: Environment, lesson_ids: Sequence[str]) -> ExitStatus:
             practice.begin_lesson(lesson, LessonRecord())
             lesson_start = snapshot(api, volumes_and_networks=True)
             lesson_commands: list[str] = []
+            unplayable: str | None = None  # the first step whose solution this engine cannot play
             for step in steps:
                 report = StepReport(lesson.id, step.id)
                 reports.append(report)
@@ -395,6 +407,10 @@ def run_selftest(env: Environment, lesson_ids: Sequence[str]) -> ExitStatus:
                 except Exception as error:  # report and go on with the next step
                     report.failures.append(f"crashed: {type(error).__name__}: {error}")
                     practice.leave_step(lesson.id, step)
+                if unplayable is not None:
+                    excuse_after_unplayable(report, unplayable)
+                elif report.solution_unsupported:
+                    unplayable = step.id
                 mark = (("✘", "tutor.error") if report.failures else
                         ("○", "tutor.muted") if report.solution_unsupported else
                         ("✔", "tutor.correct"))
