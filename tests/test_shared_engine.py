@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +26,7 @@ from tutor.lessonfile.loader import load_course
 from tutor.practice.fixtures import FIXTURE_LABEL
 from tutor.practice.labels import LEARNER_LABEL, SESSION_LABEL
 from tutor.practice.session import PracticeSession
+from tutor.practice.values import personal_suffix
 from tutor.progress import ProgressStore
 from tutor.repl.conversation import Conversation
 
@@ -246,3 +248,39 @@ def test_another_learners_running_container_makes_names_personal(api, tmp_path, 
     alone.session.enter_step(lesson.id, lesson.steps[0])
     made.append(alone.session.values_for(lesson.steps[0])["helper"])
     assert alone.session.values_for(lesson.steps[0])["name"] == f"{alone.base}-0a0b"
+
+
+def test_a_class_not_told_the_engine_is_shared_gets_a_name_each(api, tmp_path, made):
+    """Nobody said the engine is shared and nothing of theirs runs yet: two sessions on
+    this machine entering the same step at the same moment are given different names
+    (the second to choose sees the first one's reservation), and both pass."""
+    learners = [Learner(api, tmp_path / "a", learner="a1b2c3d4e5f6"),
+                Learner(api, tmp_path / "b", learner="f6e5d4c3b2a1")]
+    learners[1].course, learners[1].lesson_id = learners[0].course, learners[0].lesson_id
+    lesson = learners[0].course.lessons[0]
+    base = learners[0].base
+    together = threading.Barrier(2)
+
+    def enter(learner: Learner) -> None:
+        learner.env.shared_engine = None  # not told either way
+        learner.session.begin_lesson(lesson, learner.conv.progress.lesson(lesson.id))
+        together.wait()
+        learner.session.enter_step(lesson.id, lesson.steps[0])
+
+    threads = [threading.Thread(target=enter, args=(learner,)) for learner in learners]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    values = [learner.session.values_for(lesson.steps[0]) for learner in learners]
+    made.extend([v["name"] for v in values] + [v["helper"] for v in values])
+    names = {learner.session.learner: v["name"] for learner, v in zip(learners, values,
+                                                                       strict=True)}
+    first = next(learner for learner, name in names.items() if name == base)
+    second = next(learner for learner in names if learner != first)
+    assert names[second] == f"{base}-{personal_suffix(second)}"
+    for learner in learners:
+        name = names[learner.session.learner]
+        learner.conv.start_lesson(lesson)
+        learner.output()
+        assert "Correct" in learner.say(f"docker run -d --name {name} busybox sleep 600")
