@@ -20,7 +20,8 @@ reserves what it hands out, and chooses around what the others reserved:
 Reservations are a courtesy between sessions, never a condition to practise: when
 the folder cannot be written, a file is unreadable or the lock is not had in time,
 the session chooses as before, around what the engine shows. Sessions on other
-machines sharing a remote engine see none of this.
+machines sharing a remote engine see none of this; ``tutor.practice.races`` tells
+a learner who lost such a race what to type instead.
 """
 
 from __future__ import annotations

@@ -340,7 +340,7 @@ class PracticeSession:
         parsed = command.parsed
         if parsed is None:
             return []
-        found = [advice.misplaced_options(parsed)]
+        found = [self._lost_race(command, result, made, step), advice.misplaced_options(parsed)]
         if result.interrupted and made is not None:
             found.append(advice.still_running(made.running))
         try:
@@ -350,6 +350,19 @@ class PracticeSession:
         if step is not None and self.state is not None:
             found.append(advice.swapped_copy(step.check, self.state.values, parsed))
         return [note for note in found if note]
+
+    def _lost_race(self, command: TypedCommand, result: RunResult, made: recording.Made | None,
+                   step: CommandStep | None) -> str | None:
+        """Someone else took the step's name or port since it was handed out: a new one."""
+        if step is None or self.state is None or result.returncode == 0:
+            return None
+        from tutor.practice.races import after_lost_race
+
+        try:
+            return after_lost_race(self.engine.api, self.place, step, self.state.values,
+                                   self.learner, command.argv, result.output, made, self.ledger)
+        except Exception:  # advice must never cost the learner the command's result
+            return None
 
     def _run_and_record(self, command: TypedCommand) -> tuple[RunResult, recording.Made | None]:
         """Run the command; what it made is recorded for the lesson's cleanup."""
