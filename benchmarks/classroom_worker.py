@@ -18,12 +18,13 @@ from practice import PS_STEP, RUN_STEP, Learner, run_line
 
 
 def main(data_dir: str) -> int:
-    report: dict = {"name": "", "verdicts": [], "created": [], "removed": [], "errors": []}
+    report: dict = {"name": "", "port": "", "verdicts": [], "created": [], "removed": [],
+                    "errors": []}
     learner = Learner(data_dir=Path(data_dir))
     try:
         values = learner.enter(RUN_STEP)
         name, port = values["name"], values["port"]
-        report["name"] = name
+        report["name"], report["port"] = name, port
         plays = [
             (f"docker run -d --name {name} busybox httpd -f -p 80", RUN_STEP, False),
             (f"docker rm -f {name}", RUN_STEP, False),
