@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from fake_engine import FakeEngine
 from tutor.course.lesson import Lesson
 from tutor.engine.endpoint import Endpoint
 from tutor.lessonfile.loader import load_course
+from tutor.practice.labels import LEARNER_LABEL
 from tutor.practice.place import LessonPlace
 from tutor.practice.reservations import (
     CHOOSING_LOCK,
@@ -258,3 +260,25 @@ def test_one_engine_is_one_record_whatever_the_path_to_its_socket(tmp_path):
     ledger = ledger_for(tmp_path / "runtime", remote, ANA, "s-ana")
     assert ledger.folder == tmp_path / "runtime" / "reservations" / engine_key(remote)
     assert ledger_for(None, remote, ANA, "s-ana").folder is None
+
+
+@pytest.mark.parametrize("state, age, personal", [
+    ("running", 3600, True),
+    ("created", 2, True),      # their `docker run` between create and start: no port yet
+    ("created", 3600, False),  # made long ago and never started: left behind
+    ("exited", 2, False),      # a learner who practised here once
+])
+def test_another_learners_container_running_or_just_created_makes_names_personal(
+        lesson, state, age, personal):
+    api = FakeEngine()
+    api.add_container("web", state=state, labels={LEARNER_LABEL: BEN},
+                      created=int(time.time()) - age)
+    name = Seat(lesson, None, ANA, "s-ana").choose(api)["name"]
+    assert name == (f"web-{personal_suffix(ANA)}" if personal else "web-2")
+
+
+def test_the_learners_own_just_created_container_keeps_names_plain(lesson):
+    api = FakeEngine()
+    api.add_container("box", state="created", labels={LEARNER_LABEL: ANA},
+                      created=int(time.time()))
+    assert Seat(lesson, None, ANA, "s-ana").choose(api)["name"] == "web"

@@ -275,10 +275,14 @@ def test_another_learners_running_container_makes_names_personal(api, tmp_path, 
     assert alone.session.values_for(lesson.steps[0])["name"] == f"{alone.base}-0a0b"
 
 
-def test_a_class_not_told_the_engine_is_shared_gets_a_name_each(api, tmp_path, made):
+def test_a_class_not_told_the_engine_is_shared_gets_a_name_each(api, tmp_path, made,
+                                                                 monkeypatch):
     """Nobody said the engine is shared and nothing of theirs runs yet: two sessions on
     this machine entering the same step at the same moment are given different names
     (the second to choose sees the first one's reservation), and both pass."""
+    # Other learners' containers on this test engine (another test run's) would make
+    # both names personal: here only the sessions' reservations tell.
+    monkeypatch.setattr("tutor.practice.values.others_present", lambda api, learner: False)
     learners = [Learner(api, tmp_path / "a", learner="a1b2c3d4e5f6"),
                 Learner(api, tmp_path / "b", learner="f6e5d4c3b2a1")]
     learners[1].course, learners[1].lesson_id = learners[0].course, learners[0].lesson_id

@@ -25,9 +25,9 @@ WORKSPACE_VARIABLE = "DOCKER_TUTOR_WORKSPACE"  # where practice files and comman
 PROFILE_VARIABLE = "DOCKER_TUTOR_PROFILE"  # whose progress (--profile does the same)
 # A classroom's engine: names and ports in tasks get the learner's own suffix from the
 # first step on (--shared-engine does the same); 0 says the engine is the learner's
-# alone. Unset, the tutor switches to them once it sees another learner's running
-# containers, or another learner's session on this machine reserving names on the
-# same engine (tutor.practice.reservations).
+# alone. Unset, the tutor switches to them once it sees another learner's containers
+# running (or just created), or another learner's session on this machine reserving
+# names on the same engine (tutor.practice.reservations).
 SHARED_ENGINE_VARIABLE = "DOCKER_TUTOR_SHARED_ENGINE"
 # What the tutor sessions on one machine share, whoever runs them: the names and ports
 # each has handed out (tutor.practice.reservations). Default: docker-tutor in the

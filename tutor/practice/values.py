@@ -54,9 +54,9 @@ def choose_missing(api: docker.APIClient, place: LessonPlace, step: Step,
     given ten names.
 
     On a shared engine (``shared``, or None and another learner's containers are running
-    or their sessions reserved names) names start from the learner's own suffix: two
-    learners entering a step at the same moment would otherwise both be given the first
-    free ``web``."""
+    or just created, or their sessions reserved names) names start from the learner's own
+    suffix: two learners entering a step at the same moment would otherwise both be
+    given the first free ``web``."""
     with ledger.choosing() if ledger is not None else nullcontext(Claim()) as claim:
         _choose_missing(api, place, step, learner, shared, claim)
         lesson_id = place.lesson.id if place.lesson else ""
@@ -89,7 +89,7 @@ def _choose_missing(api: docker.APIClient, place: LessonPlace, step: Step,
         return
     personal = None
     if learner is not None and (shared or (shared is None and (
-            claim.others or others_running(api, learner)))):
+            claim.others or others_present(api, learner)))):
         personal = personal_suffix(learner)
     if missing:
         record.values.update(choose_values(api, missing, personal, claim.taken))
@@ -124,12 +124,28 @@ def personal_suffix(learner: str) -> str:
     return hashlib.sha256(learner.encode()).hexdigest()[:PERSONAL_SUFFIX_LENGTH]
 
 
-def others_running(api: docker.APIClient, learner: str) -> bool:
-    """Whether another learner's containers (made through the tutor) run on this engine."""
+# Another learner's container created this recently and not started yet is their
+# `docker run` between create and start: they practise now. (Older ones were left.)
+JUST_CREATED_SECONDS = 60
+
+
+def others_present(api: docker.APIClient, learner: str) -> bool:
+    """Whether another learner's containers (made through the tutor) run on this engine,
+    or are about to: one just created holds its name, but publishes no port yet."""
+    import time
+
     from tutor.practice.labels import LEARNER_LABEL
 
-    running = api.containers(filters={"label": LEARNER_LABEL}) or []
-    return any((c.get("Labels") or {}).get(LEARNER_LABEL) != learner for c in running)
+    listed = api.containers(all=True, filters={"label": LEARNER_LABEL}) or []
+    now = time.time()
+
+    def present(container: dict) -> bool:
+        state = container.get("State")
+        return state in ("running", "restarting") or (
+            state == "created" and now - (container.get("Created") or 0) <= JUST_CREATED_SECONDS)
+
+    return any(present(c) and (c.get("Labels") or {}).get(LEARNER_LABEL) != learner
+               for c in listed)
 
 
 def taken_by_others(api: docker.APIClient, form: str, value: str, learner: str,
