@@ -285,7 +285,8 @@ def _classroom(count: int, shared: bool) -> Result:
     names = [report["name"] for report in together]
     for report in together:
         errors += report["errors"]
-        wrong += [f"{report['name']}: {v['line']} (expected {v['expected']})"
+        wrong += [f"{report['name']}: {v['line']} (expected {v['expected']}; the tutor said: "
+                  f"…{v.get('said', '')})"
                   for v in report["verdicts"] if v["passed"] != v["expected"]]
         others = set(names) - {report["name"]}
         crossed += [item for item in report["created"] + report["removed"]
