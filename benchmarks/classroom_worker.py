@@ -18,12 +18,13 @@ from practice import PS_STEP, RUN_STEP, Learner, run_line
 
 
 def main(data_dir: str) -> int:
-    report: dict = {"name": "", "verdicts": [], "created": [], "removed": [], "errors": []}
+    report: dict = {"name": "", "port": "", "verdicts": [], "created": [], "removed": [],
+                    "errors": []}
     learner = Learner(data_dir=Path(data_dir))
     try:
         values = learner.enter(RUN_STEP)
         name, port = values["name"], values["port"]
-        report["name"] = name
+        report["name"], report["port"] = name, port
         plays = [
             (f"docker run -d --name {name} busybox httpd -f -p 80", RUN_STEP, False),
             (f"docker rm -f {name}", RUN_STEP, False),
@@ -34,9 +35,13 @@ def main(data_dir: str) -> int:
         for line, step, expected in plays:
             if step == PS_STEP:
                 learner.enter(PS_STEP)
+            said = len(learner.output())
             passed, elapsed = learner.run(line, step)
-            report["verdicts"].append({"line": line, "expected": expected, "passed": passed,
-                                       "seconds": elapsed})
+            verdict = {"line": line, "expected": expected, "passed": passed,
+                       "seconds": elapsed}
+            if passed != expected:  # what the tutor said, for the row's notes
+                verdict["said"] = " ".join(learner.output()[said:].split())[-300:]
+            report["verdicts"].append(verdict)
         made = learner.session.created_in_lesson()
         report["created"] = [f"{item.get('kind')} {item.get('name') or item.get('ref')}"
                              for item in made]

@@ -241,13 +241,16 @@ def peak_rss(reps: int) -> list[Result]:
 # -- a classroom ----------------------------------------------------------------------------------
 
 
-def _run_workers(count: int, shared: bool = True) -> list[dict]:
+def _run_workers(count: int, shared: bool, machine: Path) -> list[dict]:
     """``count`` learners at once; ``shared``: told the engine is shared, as a class
     is (DOCKER_TUTOR_SHARED_ENGINE=1, README), else left to notice it (from the others'
-    running containers, which a class starting together does not have yet)."""
+    running containers, which a class starting together does not have yet, or from
+    the names their sessions reserved). ``machine``: the runtime folder the sessions
+    of this machine share (DOCKER_TUTOR_RUNTIME_DIR), the row's own."""
     homes = [new_home() for _ in range(count)]
     environ = {key: value for key, value in os.environ.items()
                if key != "DOCKER_TUTOR_SHARED_ENGINE"}
+    environ["DOCKER_TUTOR_RUNTIME_DIR"] = str(machine)
     if shared:
         environ["DOCKER_TUTOR_SHARED_ENGINE"] = "1"
     try:
@@ -270,23 +273,34 @@ def classroom(count: int) -> list[Result]:
 
 
 def _classroom(count: int, shared: bool) -> Result:
-    alone = _run_workers(1, shared)
-    together = _run_workers(count, shared)
+    machine = new_home()
+    try:
+        alone = _run_workers(1, shared, machine)
+        together = _run_workers(count, shared, machine)
+        # Sessions that ended let their reservations go.
+        reserved = sorted(path.name for path in machine.glob("reservations/*/*.json"))
+    finally:
+        remove_home(machine)
     wrong, crossed, errors = [], [], []
     names = [report["name"] for report in together]
     for report in together:
         errors += report["errors"]
-        wrong += [f"{report['name']}: {v['line']} (expected {v['expected']})"
+        wrong += [f"{report['name']}: {v['line']} (expected {v['expected']}; the tutor said: "
+                  f"…{v.get('said', '')})"
                   for v in report["verdicts"] if v["passed"] != v["expected"]]
         others = set(names) - {report["name"]}
         crossed += [item for item in report["created"] + report["removed"]
                     if any(other in item.split() for other in others)]
-    left = report_leftovers(names)
+    left = report_leftovers(names) + [f"reservation {name}" for name in reserved]
     times = [v["seconds"] for report in together for v in report["verdicts"]]
     solo = [v["seconds"] for report in alone for v in report["verdicts"]]
     p95, solo_p95 = percentile(times, 0.95), percentile(solo, 0.95)
-    right = not wrong and not crossed and not errors and not left
     duplicate = len(names) - len(set(names))
+    ports = [report["port"] for report in together if report["port"]]
+    duplicate_ports = len(ports) - len(set(ports))
+    # A name or port handed to two learners is one that either may take from the other.
+    right = (not wrong and not crossed and not errors and not left and not duplicate
+             and not duplicate_ports)
     problems = wrong[:3] + crossed[:3] + errors[:3] + [f"left behind: {name}" for name in left]
     told = ("told the engine is shared (DOCKER_TUTOR_SHARED_ENGINE=1)" if shared else
             "not told")
@@ -296,7 +310,8 @@ def _classroom(count: int, shared: bool) -> Result:
                   "verdicts right", "every verdict right, nobody touches another's",
                   right,
                   f"each session: wrong run, docker rm -f, right run, docker images, docker ps, "
-                  f"cleanup; {duplicate} name(s) handed to two sessions"
+                  f"cleanup; {duplicate} name(s) and {duplicate_ports} port(s) handed to "
+                  "two sessions"
                   + ("; " + "; ".join(problems) if problems else ""))
 
 

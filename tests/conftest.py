@@ -38,6 +38,16 @@ def engine_not_shared(monkeypatch):
     monkeypatch.setenv("DOCKER_TUTOR_SHARED_ENGINE", "0")
 
 
+@pytest.fixture(autouse=True)
+def own_runtime_dir(monkeypatch, tmp_path):
+    """Each test has its own machine-wide folder (the names and ports sessions reserve):
+    a session of an earlier test, or of another test run on this machine, must not
+    move a test's learner off the lessons' own names."""
+    runtime = tmp_path / "machine-runtime"
+    monkeypatch.setenv("DOCKER_TUTOR_RUNTIME_DIR", str(runtime))
+    monkeypatch.setattr("tutor.environment.machine_runtime_dir", lambda: runtime)
+
+
 def dedent(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +26,7 @@ from tutor.lessonfile.loader import load_course
 from tutor.practice.fixtures import FIXTURE_LABEL
 from tutor.practice.labels import LEARNER_LABEL, SESSION_LABEL
 from tutor.practice.session import PracticeSession
+from tutor.practice.values import personal_suffix
 from tutor.progress import ProgressStore
 from tutor.repl.conversation import Conversation
 
@@ -54,16 +56,41 @@ steps:
 """
 
 
+# A step that publishes a port (the run-web step of container-commands, in small).
+PORT_LESSON = """
+id: {lesson}
+title: Shared engine, ports
+summary: s
+needs_engine: true
+steps:
+  - id: serve
+    type: command
+    task: Serve `{{{{ name }}}}` on port {{{{ port }}}}.
+    vars:
+      name: {{ free_name: {base} }}
+      port: {{ free_port: 18080 }}
+    check:
+      container: {{ name: "{{{{ name }}}}", state: running, ports: {{ "80/tcp": "{{{{ port }}}}" }} }}
+    hints: [docker run -d -p.]
+    explanation: Serves.
+    solution: ["docker run -d --name {{{{ name }}}} -p {{{{ port }}}}:80 busybox httpd -f -p 80"]
+  - id: tidy
+    type: cleanup
+    text: Tidy up.
+"""
+
+
 api = pytest.fixture(scope="module")(busybox_engine)
 
 
 class Learner:
-    def __init__(self, api, tmp_path: Path, learner: str | None = None) -> None:
+    def __init__(self, api, tmp_path: Path, learner: str | None = None,
+                 template: str = LESSON) -> None:
         self.api = api
         self.lesson_id = f"shared-{uuid.uuid4().hex[:10]}"
         self.base = f"box-{uuid.uuid4().hex[:8]}"
         lessons = write_course(tmp_path / "lessons", {self.lesson_id: dedent(
-            LESSON.format(lesson=self.lesson_id, base=self.base))})
+            template.format(lesson=self.lesson_id, base=self.base))})
         self.course = load_course(lessons)
         assert not self.course.problems, [str(p) for p in self.course.problems]
         self.env = Environment(stdout=io.StringIO(), stderr=io.StringIO(),
@@ -246,3 +273,107 @@ def test_another_learners_running_container_makes_names_personal(api, tmp_path, 
     alone.session.enter_step(lesson.id, lesson.steps[0])
     made.append(alone.session.values_for(lesson.steps[0])["helper"])
     assert alone.session.values_for(lesson.steps[0])["name"] == f"{alone.base}-0a0b"
+
+
+def test_a_class_not_told_the_engine_is_shared_gets_a_name_each(api, tmp_path, made,
+                                                                 monkeypatch):
+    """Nobody said the engine is shared and nothing of theirs runs yet: two sessions on
+    this machine entering the same step at the same moment are given different names
+    (the second to choose sees the first one's reservation), and both pass."""
+    # Other learners' containers on this test engine (another test run's) would make
+    # both names personal: here only the sessions' reservations tell.
+    monkeypatch.setattr("tutor.practice.values.others_present", lambda api, learner: False)
+    learners = [Learner(api, tmp_path / "a", learner="a1b2c3d4e5f6"),
+                Learner(api, tmp_path / "b", learner="f6e5d4c3b2a1")]
+    learners[1].course, learners[1].lesson_id = learners[0].course, learners[0].lesson_id
+    lesson = learners[0].course.lessons[0]
+    base = learners[0].base
+    together = threading.Barrier(2)
+
+    def enter(learner: Learner) -> None:
+        learner.env.shared_engine = None  # not told either way
+        learner.session.begin_lesson(lesson, learner.conv.progress.lesson(lesson.id))
+        together.wait()
+        learner.session.enter_step(lesson.id, lesson.steps[0])
+
+    threads = [threading.Thread(target=enter, args=(learner,)) for learner in learners]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    values = [learner.session.values_for(lesson.steps[0]) for learner in learners]
+    made.extend([v["name"] for v in values] + [v["helper"] for v in values])
+    names = {learner.session.learner: v["name"] for learner, v in zip(learners, values,
+                                                                       strict=True)}
+    first = next(learner for learner, name in names.items() if name == base)
+    second = next(learner for learner in names if learner != first)
+    assert names[second] == f"{base}-{personal_suffix(second)}"
+    for learner in learners:
+        name = names[learner.session.learner]
+        learner.conv.start_lesson(lesson)
+        learner.output()
+        assert "Correct" in learner.say(f"docker run -d --name {name} busybox sleep 600")
+
+
+def on_another_machine(learner: Learner, tmp_path: Path) -> None:
+    """Sessions on other machines reserve nothing of each other's (a remote engine)."""
+    learner.env.environ["DOCKER_TUTOR_RUNTIME_DIR"] = str(tmp_path / "another-machine")  # type: ignore[index]
+
+
+def test_a_learner_who_loses_a_name_to_another_machine_is_told_what_to_type(
+        api, tmp_path, made):
+    here = Learner(api, tmp_path / "here", learner="a1b2c3d4e5f6")
+    there = Learner(api, tmp_path / "there", learner="f6e5d4c3b2a1")
+    there.course, there.lesson_id = here.course, here.lesson_id
+    on_another_machine(there, tmp_path)
+    lesson = here.course.lessons[0]
+    for learner in (here, there):
+        learner.conv.start_lesson(lesson)
+        learner.output()
+        made.append(learner.session.values_for(lesson.steps[0])["helper"])
+    base = here.base
+    assert there.session.values_for(lesson.steps[0])["name"] == base  # the same name
+    made.append(base)
+    assert "Correct" in here.say(f"docker run -d --name {base} busybox sleep 600")
+    out = " ".join(there.say(f"docker run -d --name {base} busybox sleep 600").split())
+    mine = f"{base}-{personal_suffix(there.session.learner)}"
+    made.append(mine)
+    assert (f"Another learner on this engine took the name `{base}` a moment ago, after "
+            "this step gave it to you") in out
+    assert f"Type instead: `docker run -d --name {mine} busybox sleep 600`" in out
+    assert f"docker rm -f {base}" not in out  # never: it is the other learner's
+    assert there.session.values_for(lesson.steps[0])["name"] == mine
+    assert "Correct" in there.say(f"docker run -d --name {mine} busybox sleep 600")
+    assert api.inspect_container(base)["State"]["Running"]
+
+
+def test_a_learner_who_loses_a_port_is_told_to_remove_what_could_not_start(
+        api, tmp_path, made):
+    learner = Learner(api, tmp_path, learner="f6e5d4c3b2a1", template=PORT_LESSON)
+    lesson = learner.course.lessons[0]
+    learner.conv.start_lesson(lesson)
+    learner.output()
+    values = learner.session.values_for(lesson.steps[0])
+    name, port = values["name"], values["port"]
+    made.append(name)
+    # A learner on another machine publishes the same port a moment later.
+    theirs = f"theirs-{uuid.uuid4().hex[:8]}"
+    made.append(theirs)
+    created = api.create_container(
+        "busybox", command=["sleep", "600"], name=theirs, ports=[80],
+        labels={LEARNER_LABEL: "someone-else", **TEST_LABEL},
+        host_config=api.create_host_config(port_bindings={80: int(port)}))
+    api.start(created["Id"])
+    out = " ".join(learner.say(
+        f"docker run -d --name {name} -p {port}:80 busybox httpd -f -p 80").split())
+    new = learner.session.values_for(lesson.steps[0])["port"]
+    assert new != port
+    assert f"Another learner on this engine took port {port} a moment ago" in out
+    assert (f"Docker made your container `{name}` but could not start it: remove it with "
+            f"`docker rm {name}`, then type: `docker run -d --name {name} -p {new}:80 "
+            "busybox httpd -f -p 80`") in out
+    if "?" in learner.say(f"docker rm {name}"):
+        learner.say("y")
+    assert "Correct" in learner.say(f"docker run -d --name {name} -p {new}:80 busybox httpd "
+                                    "-f -p 80")
+    assert api.inspect_container(theirs)["State"]["Running"]

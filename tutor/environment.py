@@ -25,9 +25,14 @@ WORKSPACE_VARIABLE = "DOCKER_TUTOR_WORKSPACE"  # where practice files and comman
 PROFILE_VARIABLE = "DOCKER_TUTOR_PROFILE"  # whose progress (--profile does the same)
 # A classroom's engine: names and ports in tasks get the learner's own suffix from the
 # first step on (--shared-engine does the same); 0 says the engine is the learner's
-# alone. Unset, the tutor switches to them once it sees another learner's running
-# containers.
+# alone. Unset, the tutor switches to them once it sees another learner's containers
+# running (or just created), or another learner's session on this machine reserving
+# names on the same engine (tutor.practice.reservations).
 SHARED_ENGINE_VARIABLE = "DOCKER_TUTOR_SHARED_ENGINE"
+# What the tutor sessions on one machine share, whoever runs them: the names and ports
+# each has handed out (tutor.practice.reservations). Default: docker-tutor in the
+# system's temporary folder.
+RUNTIME_VARIABLE = "DOCKER_TUTOR_RUNTIME_DIR"
 PROFILE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 
 
@@ -46,6 +51,12 @@ def default_data_dir(environ: Mapping[str, str]) -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def machine_runtime_dir() -> Path:
+    import tempfile
+
+    return Path(tempfile.gettempdir()) / APP_NAME
 
 
 def default_lessons_dir() -> Path:
@@ -138,6 +149,15 @@ class Environment:
         """Parsed lesson files, kept between runs (the data directory's ``cache``)."""
         assert self.data_dir is not None
         return self.data_dir / "cache"
+
+    @property
+    def runtime_dir(self) -> Path:
+        """The machine's folder for what all tutor sessions on it share
+        (DOCKER_TUTOR_RUNTIME_DIR, else docker-tutor in the temporary folder)."""
+        chosen = self.environ.get(RUNTIME_VARIABLE)
+        if chosen:
+            return Path(chosen).expanduser()
+        return machine_runtime_dir()
 
     @property
     def history_path(self) -> Path:

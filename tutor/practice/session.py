@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from tutor.engine.connection import Engine
     from tutor.engine.runner import RunResult
     from tutor.environment import Environment
+    from tutor.practice.reservations import Ledger
     from tutor.progress import LessonRecord
     from tutor.steps.command import CommandStep
 
@@ -66,6 +67,7 @@ class PracticeSession:
         # Whose resources are whose on a shared engine (tutor.practice.labels).
         self.learner = learner or new_learner_id()
         self.session = SessionLock(env.data_dir / "sessions" if env.data_dir else None)
+        self._ledger: Ledger | None = None
         self._swept = False
         self.failure: Failure | None = None  # for "why did that fail?"
 
@@ -110,6 +112,16 @@ class PracticeSession:
         if self._engine is None:
             self._engine = engine_for(self.env)
         return self._engine
+
+    @property
+    def ledger(self) -> Ledger:
+        """The names and ports this session reserved on its engine (machine-wide)."""
+        if self._ledger is None:
+            from tutor.practice.reservations import ledger_for
+
+            self._ledger = ledger_for(self.env.runtime_dir, self.engine.endpoint, self.learner,
+                                      self.session.id)
+        return self._ledger
 
     def watch_engine(self, changed: Callable[[], None]) -> None:
         self.engine.listeners.append(changed)
@@ -178,7 +190,8 @@ class PracticeSession:
         from tutor.practice.fixtures import SetupFailed
 
         try:
-            set_up(self.engine.api, self.place, state, self.owner, self.env.shared_engine)
+            set_up(self.engine.api, self.place, state, self.owner, self.env.shared_engine,
+                   self.ledger)
         except SetupFailed as error:
             self._say(f"Could not prepare this step: {error}", "tutor.error")
             return False
@@ -327,7 +340,7 @@ class PracticeSession:
         parsed = command.parsed
         if parsed is None:
             return []
-        found = [advice.misplaced_options(parsed)]
+        found = [self._lost_race(command, result, made, step), advice.misplaced_options(parsed)]
         if result.interrupted and made is not None:
             found.append(advice.still_running(made.running))
         try:
@@ -337,6 +350,19 @@ class PracticeSession:
         if step is not None and self.state is not None:
             found.append(advice.swapped_copy(step.check, self.state.values, parsed))
         return [note for note in found if note]
+
+    def _lost_race(self, command: TypedCommand, result: RunResult, made: recording.Made | None,
+                   step: CommandStep | None) -> str | None:
+        """Someone else took the step's name or port since it was handed out: a new one."""
+        if step is None or self.state is None or result.returncode == 0:
+            return None
+        from tutor.practice.races import after_lost_race
+
+        try:
+            return after_lost_race(self.engine.api, self.place, step, self.state.values,
+                                   self.learner, command.argv, result.output, made, self.ledger)
+        except Exception:  # advice must never cost the learner the command's result
+            return None
 
     def _run_and_record(self, command: TypedCommand) -> tuple[RunResult, recording.Made | None]:
         """Run the command; what it made is recorded for the lesson's cleanup."""

@@ -13,10 +13,11 @@ from typing import IO
 
 
 class SessionLock:
-    """This process's session: a random id, and a lock held until the process ends."""
+    """This process's session: a random id (or ``session_id``), and a lock held until the
+    process ends."""
 
-    def __init__(self, folder: Path | None) -> None:
-        self.id = secrets.token_hex(6)
+    def __init__(self, folder: Path | None, session_id: str | None = None) -> None:
+        self.id = session_id or secrets.token_hex(6)
         self.folder = folder
         self._handle: IO[str] | None = None
 

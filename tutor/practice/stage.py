@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from tutor.dockercli import ParsedCommand
     from tutor.practice.place import LessonPlace
+    from tutor.practice.reservations import Ledger
     from tutor.steps.command import CommandStep
 
 
@@ -42,11 +43,12 @@ class StepState:
 
 
 def set_up(api: docker.APIClient, place: LessonPlace, state: StepState,
-           owner: Mapping[str, str], shared: bool | None = None) -> None:
-    """Choose the step's values (``shared``: see choose_missing) and create its fixtures
-    (labelled with ``owner``); raises SetupFailed or an engine error (the caller says
-    which)."""
-    choose_missing(api, place, state.step, owner.get(LEARNER_LABEL), shared)
+           owner: Mapping[str, str], shared: bool | None = None,
+           ledger: Ledger | None = None) -> None:
+    """Choose the step's values (``shared``, ``ledger``: see choose_missing) and create its
+    fixtures (labelled with ``owner``); raises SetupFailed or an engine error (the caller
+    says which)."""
+    choose_missing(api, place, state.step, owner.get(LEARNER_LABEL), shared, ledger)
     state.values.update(recorded_values(place, state.step))
     for action in state.step.setup:
         apply_setup(api, action, state.values, state.label, place.workspace, owner)

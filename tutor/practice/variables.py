@@ -4,7 +4,7 @@ containers, ports, images, volumes or networks."""
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from tutor.checks.refs import repo_tags
@@ -71,12 +71,13 @@ def first_free_port(wanted: int, taken: set[int]) -> int:
     return wanted  # everything near is busy: let the check report the clash plainly
 
 
-def first_free_image(api: docker.APIClient, wanted: str) -> str:
-    """``hello:1``, or ``hello-2:1``, ``hello-3:1``... when a local image has the name: a
-    lesson must never build over a learner's own image."""
+def first_free_image(api: docker.APIClient, wanted: str,
+                     reserved: Collection[str] = ()) -> str:
+    """``hello:1``, or ``hello-2:1``, ``hello-3:1``... when a local image has the name (or
+    another session reserved it): a lesson must never build over a learner's own image."""
     repository, _, tag = wanted.rpartition(":")
     candidate, number = wanted, 1
-    while image_exists(api, candidate):
+    while candidate in reserved or image_exists(api, candidate):
         number += 1
         candidate = f"{repository}-{number}:{tag}"
     return candidate
@@ -122,10 +123,13 @@ def personal_default(form: str, default: str, suffix: str) -> str:
 
 
 def choose_values(api: docker.APIClient, specs: Iterable[VarSpec],
-                  personal: str | None = None) -> dict[str, str]:
+                  personal: str | None = None,
+                  reserved: Mapping[str, Collection[str]] | None = None) -> dict[str, str]:
     """Free values for ``specs``, starting from their defaults, or with ``personal`` (a
-    learner's suffix) from ``personal_default``."""
+    learner's suffix) from ``personal_default``; never a value in ``reserved`` (by form:
+    what other sessions handed out, tutor.practice.reservations)."""
     specs = list(specs)
+    reserved = reserved or {}
     values: dict[str, str] = {}
     # Volumes and networks have names of their own, apart from containers': listed once,
     # and only when a var needs them.
@@ -134,7 +138,10 @@ def choose_values(api: docker.APIClient, specs: Iterable[VarSpec],
     # One listing serves both names and ports: verdicts should cost few engine calls.
     needs_listing = any(s.form in ("free_name", "free_port", "free_project") for s in specs)
     listed = api.containers(all=True) if needs_listing else []
-    names, ports, projects = _names_of(listed), _ports_of(listed), compose_projects(listed)
+    names = _names_of(listed) | set(reserved.get("free_name", ()))
+    ports = _ports_of(listed) | {int(port) for port in reserved.get("free_port", ())
+                                 if port.isdigit()}
+    projects = compose_projects(listed) | set(reserved.get("free_project", ()))
     info = None
     for spec in specs:
         start = personal_default(spec.form, spec.default, personal) if personal else spec.default
@@ -146,11 +153,12 @@ def choose_values(api: docker.APIClient, specs: Iterable[VarSpec],
             values[spec.name] = str(port)
             ports.add(port)
         elif spec.form in listers:
-            names_of_kind = taken.setdefault(spec.form, listers[spec.form](api))
+            names_of_kind = taken.setdefault(
+                spec.form, listers[spec.form](api) | set(reserved.get(spec.form, ())))
             values[spec.name] = first_free_name(start, names_of_kind)
             names_of_kind.add(values[spec.name])
         elif spec.form == "free_image":
-            values[spec.name] = first_free_image(api, start)
+            values[spec.name] = first_free_image(api, start, reserved.get("free_image", ()))
         elif spec.form == "free_project":
             # Chosen once; a project's containers carry no learner label, so the name is
             # never taken back from the learner (the compose check tells another
