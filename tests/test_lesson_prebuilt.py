@@ -64,11 +64,17 @@ def test_a_lesson_edited_after_the_build_is_parsed_as_it_is_now(installed, tmp_p
 
 
 def test_parse_of_other_source_code_is_not_used(installed, tmp_path, monkeypatch):
-    other = tmp_path / "other-tutor"
-    other.mkdir()
-    (other / "__init__.py").write_text("__version__ = '0.1.0'\n")
-    assert seeded_results(installed, package_dir=other) == {}
-    assert len(seeded_results(installed)) == len(list(installed.glob("*.yaml")))
+    copy = tmp_path / "tutor-copy"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    count = len(list(installed.glob("*.yaml")))
+    assert len(seeded_results(installed, package_dir=copy)) == count  # the same sources
+    changed = copy / "steps" / "command.py"
+    original = changed.read_text()
+    changed.write_text(original + "\n# changed after the build\n")
+    assert seeded_results(installed, package_dir=copy) == {}
+    changed.write_text(original)
+    (copy / "steps" / "extra.py").write_text("")
+    assert seeded_results(installed, package_dir=copy) == {}  # a file more
 
 
 def test_another_lesson_folder_is_never_seeded(installed, tmp_path):
