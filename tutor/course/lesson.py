@@ -201,11 +201,20 @@ class LazySteps(Sequence["Step"]):
 
     def _load(self) -> tuple[Step, ...]:
         if self._steps is None:
-            import pickle
-
-            with open(self.source, "rb") as handle:
-                self._steps = tuple(pickle.load(handle))
+            self._steps = self._read()
         return self._steps
+
+    def _read(self) -> tuple[Step, ...]:
+        import pickle
+
+        with open(self.source, "rb") as handle:
+            return tuple(pickle.load(handle))
+
+    def read_once(self) -> tuple[Step, ...]:
+        """The steps, without keeping them loaded if they were not: a pass over the whole
+        course (the lessons' index) would otherwise hold every lesson's steps for good."""
+        steps = self._steps
+        return steps if steps is not None else self._read()
 
     def __len__(self) -> int:
         return self.length
@@ -233,6 +242,12 @@ class LazySteps(Sequence["Step"]):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.length, self.source, self._steps = state["length"], state["source"], None
+
+
+def read_steps_once(lesson: Lesson) -> Sequence[Step]:
+    """A lesson's steps for one pass over the course (``LazySteps.read_once``)."""
+    steps = lesson.steps
+    return steps.read_once() if isinstance(steps, LazySteps) else steps
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,8 @@ class Words:
         import Stemmer
 
         self.lists = lists
-        self._stemmer = Stemmer.Stemmer("english")
+        # No cache of its own (10,000 words by default, held for good): ``_stems`` is one.
+        self._stemmer = Stemmer.Stemmer("english", 0)
         self._stems: dict[str, str] = {}
         self._lock = threading.Lock()  # a Stemmer object must not be used by two threads
         # Synonyms are found by stem too: "stopped" and "stops" mean what "stop" does.
@@ -89,6 +90,11 @@ class Words:
                     stem = self._stemmer.stemWord(word)
             self._stems[word] = stem
         return stem
+
+    def forget_stems(self) -> None:
+        """Let go of the stems remembered while a course was indexed (thousands of words):
+        a question stems a few words, and the C stemmer is quick."""
+        self._stems = {}
 
     def terms(self, text: str) -> list[str]:
         """The search terms of a lesson text: its words, less stop words, stemmed."""
