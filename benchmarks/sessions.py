@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from practice import (
@@ -208,20 +209,29 @@ def _settled_peak(term: Terminal, quiet: float = 1.5, limit: float = 8.0) -> int
     return peak
 
 
-def _practising_session(settled: bool = False) -> int:
+def practising_session(settled: bool = False,
+                       at_stage: Callable[[str, Terminal], None] | None = None) -> int:
     """VmHWM (KiB) of a tutor that opened a practice lesson and ran its docker command:
-    at the verdict, or ``settled`` (``_settled_peak``)."""
+    at the verdict, or ``settled`` (``_settled_peak``). ``at_stage(what, terminal)`` is
+    called as each stage is reached (profiles.py reads the memory there)."""
+    def reached(what: str) -> None:
+        if at_stage is not None:
+            at_stage(what, term)
+
     home = new_home()
     name = None
     try:
         with spawn_tutor(home, "--no-banner", rows=40, columns=120) as term:
             term.wait_for_prompt()
+            reached("first prompt")
             term.line("/start container-commands")
             term.wait_for_text("Containers, hands on")
             term.wait_for_prompt()
+            reached("lesson opened (/start container-commands)")
             term.line("")
             term.wait_for_text("Start a web server")
             term.wait_for_prompt()
+            reached("practice step run-web shown")
             found = TASK.search(" ".join(term.screen.lines))
             if found is None:
                 raise RuntimeError(f"no task on screen:\n{term.screen.text()}")
@@ -230,7 +240,10 @@ def _practising_session(settled: bool = False) -> int:
             term.wait_until(_after_command, timeout=60, what="the verdict")
             if not term.screen.shows("created the container"):
                 raise RuntimeError(f"the step did not pass:\n{term.screen.text()}")
-            return _settled_peak(term) if settled else term.peak_rss_kib()
+            reached("verdict")
+            peak = _settled_peak(term) if settled else term.peak_rss_kib()
+            reached("settled" if settled else "done")
+            return peak
     finally:
         if name:
             remove_container(engine_api(), name)
@@ -244,8 +257,8 @@ def _baseline_rss() -> int:
 
 
 def peak_rss(reps: int) -> list[Result]:
-    sizes = interleaved({"A": _baseline_rss, "session": _practising_session,
-                         "settled": lambda: _practising_session(settled=True)}, reps)
+    sizes = interleaved({"A": _baseline_rss, "session": practising_session,
+                         "settled": lambda: practising_session(settled=True)}, reps)
     a = median(sizes["A"])
     results = []
     for name, what, note in (
