@@ -4,6 +4,8 @@ and held until the tutor quits, so what it keeps counts in every learner's memor
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 import tracemalloc
 from collections import Counter
 
@@ -78,3 +80,22 @@ def test_flat_postings_score_as_plain_bm25_does():
         expected = reference_bm25(documents, terms, 0.5)
         assert found.keys() == expected.keys()
         assert all(math.isclose(found[n], expected[n]) for n in expected), (terms, found)
+
+
+def test_building_the_index_reads_no_yaml(tmp_path):
+    """A session whose lessons come from the parse cache loads no YAML parser; the index's
+    own word lists are Python, so building it (in every session) does not bring one in."""
+    lessons, cache = copy_course(tmp_path), tmp_path / "cache"
+    load_course(lessons, cache)
+    code = "\n".join([
+        "import sys",
+        "from pathlib import Path",
+        "from tutor.knowledge import KnowledgeIndex",
+        "from tutor.lessonfile.loader import load_course",
+        f"course = load_course(Path({str(lessons)!r}), Path({str(cache)!r}))",
+        "assert KnowledgeIndex.build(course).ask('how do i publish a port').found",
+        "print(sorted(name for name in sys.modules if name.split('.')[0] == 'yaml'))",
+    ])
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"
