@@ -99,3 +99,35 @@ def test_building_the_index_reads_no_yaml(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_steps_read_for_the_index_have_every_text_but_no_check(tmp_path):
+    lessons, cache = copy_course(tmp_path), tmp_path / "cache"
+    load_course(lessons, cache)
+    for lesson in load_course(lessons, cache).lessons:
+        assert isinstance(lesson.steps, LazySteps)
+        for read, loaded in zip(lesson.steps.read_once(), lesson.steps, strict=True):
+            assert type(read) is type(loaded) and read.id == loaded.id
+            assert read.texts() == loaded.texts() and read.readings() == loaded.readings()
+            if hasattr(loaded, "check"):
+                assert type(read.check).__name__ == "_UnreadCheck"
+
+
+def test_building_the_index_loads_no_check_kind_the_lessons_do_not_run(tmp_path):
+    """Steps are read for their texts: the check registry and the modules of the check
+    kinds (the engine queries of each) are not loaded for the index."""
+    lessons, cache = copy_course(tmp_path), tmp_path / "cache"
+    load_course(lessons, cache)
+    code = "\n".join([
+        "import sys",
+        "from pathlib import Path",
+        "from tutor.knowledge import KnowledgeIndex",
+        "from tutor.lessonfile.loader import load_course",
+        f"course = load_course(Path({str(lessons)!r}), Path({str(cache)!r}))",
+        "assert KnowledgeIndex.build(course).ask('how do i publish a port').found",
+        "kinds = ('registry', 'compose', 'dockerfile', 'typed', 'volumes', 'health')",
+        "print(sorted(k for k in kinds if 'tutor.checks.' + k in sys.modules))",
+    ])
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"
