@@ -249,6 +249,22 @@ def profile_memory() -> None:
         print(f"  {label:60} {_rss_kib(code) / 1024:6.1f} MiB")
     print(f"({len(tutor_modules)} tutor modules; top-level packages loaded in-process: "
           f"{', '.join(extra)})")
+    print("\nThe rss row's session over the pty (docker-tutor as installed), read from /proc "
+          "at each stage:")
+    _session_stages()
+
+
+def _session_stages() -> None:
+    """VmRSS and VmHWM of the rss row's session at each of its stages, then settled."""
+    from sessions import practising_session
+
+    def show(what: str, term: Terminal) -> None:
+        with open(f"/proc/{term.pid}/status", encoding="ascii") as status:
+            found = dict(line.split(":", 1) for line in status)
+        rss, peak = (int(found[key].split()[0]) / 1024 for key in ("VmRSS", "VmHWM"))
+        print(f"  {what:60} {rss:6.1f} MiB (peak {peak:.1f})")
+
+    practising_session(settled=True, at_stage=show)
 
 
 def profile_completion() -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shlex
+import subprocess
+import sys
 
 import pytest
 
@@ -265,3 +267,29 @@ def test_unbalanced_quote_position_points_at_the_open_quote() -> None:
         split_command(line)
     assert info.value.position == line.index("'")
     assert "single quote" in info.value.advice
+
+
+# --------------------------------------------------------------------------
+# What is loaded when
+# --------------------------------------------------------------------------
+
+
+def test_advice_and_explanations_load_when_first_needed():
+    """Splitting lines and the slash commands do not load the shell advice or /explain's
+    meanings of every flag: a learner whose lines are plain docker commands never needs
+    them, and each session would hold them for nothing."""
+    code = "\n".join([
+        "import sys",
+        "import tutor.repl.commands",
+        "from tutor.dockercli import ShellSyntaxError, split_command",
+        "later = ('tutor.dockercli.shelladvice', 'tutor.dockercli.explain')",
+        "split_command('docker run -d -p 8080:80 busybox')",
+        "print(sorted(m for m in later if m in sys.modules))",
+        "try:",
+        "    split_command('docker ps | grep web')",
+        "except ShellSyntaxError as error:",
+        "    print(error.construct, 'tutor.dockercli.shelladvice' in sys.modules)",
+    ])
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.splitlines() == ["[]", "pipe True"]

@@ -35,6 +35,25 @@ def test_importing_the_engine_layer_does_not_import_docker() -> None:
     assert done.stdout.split() == ["False", "False"]
 
 
+def test_the_diagnosis_of_engine_problems_loads_only_when_there_is_one(tmp_path: Path) -> None:
+    """A session whose engine answers never reads sockets, groups and fixes for advice:
+    that code (and its memory) comes in with the first problem."""
+    explaining = ("tutor.engine.diagnosis", "tutor.engine.fixes", "tutor.engine.socketfile",
+                  "tutor.practice.diagnose")
+    code = ("import sys\n"
+            "from tutor.engine.connection import Engine\n"
+            "from tutor.engine.endpoint import Endpoint\n"
+            "import tutor.engine.runner, tutor.practice.session\n"
+            f"explaining = {explaining!r}\n"
+            "print(sorted(m for m in explaining if m in sys.modules))\n"
+            f"engine = Engine(Endpoint(host='unix://{tmp_path}/none.sock', source='DOCKER_HOST'))\n"
+            "print(engine.probe().problem.kind.name)\n"
+            "print('tutor.engine.diagnosis' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.split("\n")[:3] == ["[]", "SOCKET_MISSING", "True"]
+
+
 def test_missing_socket(tmp_path: Path) -> None:
     path = tmp_path / "docker.sock"
     engine = engine_at(path)

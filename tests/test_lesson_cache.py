@@ -54,12 +54,45 @@ def test_a_broken_file_stays_broken_when_read_from_the_cache(tmp_path):
     assert first == second and any("unknown field 'sumary'" in p for p in second)
 
 
+def counting_parses(monkeypatch) -> list[str]:
+    from tutor.lessonfile import lesson_file
+
+    parsed: list[str] = []
+    parse = lesson_file.load_lesson
+
+    def counted(path, problems, warnings):
+        parsed.append(path.stem)
+        return parse(path, problems, warnings)
+
+    monkeypatch.setattr(lesson_file, "load_lesson", counted)
+    return parsed
+
+
 def test_another_tutor_version_does_not_use_the_cache(tmp_path, monkeypatch):
     lessons, cache = copy_course(tmp_path), tmp_path / "cache"
     load_course(lessons, cache)
     monkeypatch.setattr(cache_module, "_FINGERPRINT", "another version of the tutor")
+    parsed = counting_parses(monkeypatch)
     course = load_course(lessons, cache)
-    assert not isinstance(course.lessons[0].steps, LazySteps)  # parsed again
+    assert sorted(parsed) == sorted(lesson.id for lesson in course.lessons)  # parsed again
+
+
+def test_a_first_start_keeps_no_parsed_steps_in_memory(tmp_path):
+    """The steps just parsed are in the cache: they are read from there when a lesson is
+    opened, not held for the session (a first start would hold every lesson's)."""
+    lessons, cache = copy_course(tmp_path), tmp_path / "cache"
+    course = load_course(lessons, cache)
+    assert all(isinstance(lesson.steps, LazySteps) and lesson.steps._steps is None
+               for lesson in course.lessons)
+    assert tuple(course.lessons[0].steps) == tuple(load_course(lessons).lessons[0].steps)
+
+
+def test_without_a_cache_the_parsed_steps_are_kept(tmp_path, monkeypatch):
+    lessons, cache = copy_course(tmp_path), tmp_path / "cache"
+    cache.write_text("a file where the cache folder would be")
+    course = load_course(lessons, cache)
+    assert course.lessons and course.problems == ()
+    assert not any(isinstance(lesson.steps, LazySteps) for lesson in course.lessons)
 
 
 def test_an_unreadable_cache_is_ignored(tmp_path):

@@ -8,6 +8,7 @@ here is what every step shares and what the rest of the tutor may ask of one.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -201,11 +202,22 @@ class LazySteps(Sequence["Step"]):
 
     def _load(self) -> tuple[Step, ...]:
         if self._steps is None:
-            import pickle
-
-            with open(self.source, "rb") as handle:
-                self._steps = tuple(pickle.load(handle))
+            self._steps = self._read()
         return self._steps
+
+    def _read(self) -> tuple[Step, ...]:
+        with open(self.source, "rb") as handle:
+            return tuple(pickle.load(handle))
+
+    def read_once(self) -> tuple[Step, ...]:
+        """The steps for their texts, without keeping them loaded if they were not: a pass
+        over the whole course (the lessons' index) would otherwise hold every lesson's
+        steps for good. Their checks are left unread (``_TextsUnpickler``)."""
+        steps = self._steps
+        if steps is not None:
+            return steps
+        with open(self.source, "rb") as handle:
+            return tuple(_TextsUnpickler(handle).load())
 
     def __len__(self) -> int:
         return self.length
@@ -233,6 +245,34 @@ class LazySteps(Sequence["Step"]):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.length, self.source, self._steps = state["length"], state["source"], None
+
+
+class _UnreadCheck:
+    """Stands in for a check tree, and anything else of ``tutor.checks``, in steps read
+    for their texts."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> _UnreadCheck:
+        return object.__new__(cls)
+
+    def __setstate__(self, state: Any) -> None:
+        pass
+
+
+class _TextsUnpickler(pickle.Unpickler):
+    """Leaves out what a step's texts never need: its check, whose classes would bring in
+    every check kind's module (the engine queries, the Dockerfile lint) when a whole
+    course is read for the lessons' index."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == "tutor.checks" or module.startswith("tutor.checks."):
+            return _UnreadCheck
+        return super().find_class(module, name)
+
+
+def read_steps_once(lesson: Lesson) -> Sequence[Step]:
+    """A lesson's steps for one pass over the course (``LazySteps.read_once``)."""
+    steps = lesson.steps
+    return steps.read_once() if isinstance(steps, LazySteps) else steps
 
 
 @dataclass(frozen=True)

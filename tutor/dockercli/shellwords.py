@@ -17,8 +17,6 @@ from __future__ import annotations
 import re
 import shlex
 
-from .shelladvice import CONSTRUCT_EFFECTS, WHY, advise
-
 __all__ = ["ShellSyntaxError", "split_command"]
 
 
@@ -283,6 +281,8 @@ def _is_brace_expansion(line: str, i: int) -> bool:
 # --------------------------------------------------------------------------
 
 def _error(construct: str, line: str, pos: int, text: str) -> ShellSyntaxError:
+    from .shelladvice import CONSTRUCT_EFFECTS, WHY, advise  # loaded with the first refusal
+
     advice, suggestion = advise(construct, line, pos, text)
     if construct in CONSTRUCT_EFFECTS:
         why = WHY.format(what=CONSTRUCT_EFFECTS[construct].format(text=f"'{text}'"))

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from tutor.engine.diagnosis import diagnose, problem_for
 from tutor.engine.endpoint import Endpoint, published_host
 from tutor.engine.problem import (
     ApiVersionUnsupported,
@@ -31,7 +30,7 @@ from tutor.engine.problem import (
 if TYPE_CHECKING:
     import docker
 
-__all__ = ["Engine", "EngineProblem", "EngineStatus", "EngineUnavailable", "diagnose"]
+__all__ = ["Engine", "EngineProblem", "EngineStatus", "EngineUnavailable"]
 
 DEFAULT_TIMEOUT = 10.0       # seconds for one API call
 DEFAULT_CACHE_SECONDS = 5.0  # how long a probe result is trusted
@@ -198,6 +197,8 @@ class Engine:
         if endpoint.error is not None:
             return EngineStatus(ok=False, problem=self._diagnose(RuntimeError(endpoint.error)))
         if endpoint.scheme == "ssh" and not _paramiko_available():
+            from tutor.engine.diagnosis import problem_for
+
             return EngineStatus(ok=False, problem=problem_for(
                 ProblemKind.SSH, endpoint, reason="No module named 'paramiko'",
                 environ=self.environ, home=self.home))
@@ -253,6 +254,9 @@ class Engine:
         return None
 
     def _diagnose(self, error: BaseException) -> EngineProblem:
+        # Reading what went wrong (sockets, groups, contexts, fixes): loaded when something did.
+        from tutor.engine.diagnosis import diagnose
+
         return diagnose(error, self.endpoint, environ=self.environ, home=self.home,
                         timeout=self.timeout)
 

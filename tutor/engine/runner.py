@@ -50,7 +50,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from tutor.engine.diagnosis import cli_missing_problem, print_problem
 from tutor.engine.endpoint import Endpoint, cli_environment
 
 if TYPE_CHECKING:
@@ -383,6 +382,9 @@ def clean_output(text: str) -> str:
 
 
 def _cli_missing(env: Environment) -> RunResult:
+    # What went wrong and how to fix it: loaded only when something did.
+    from tutor.engine.diagnosis import cli_missing_problem, print_problem
+
     problem = cli_missing_problem()
     print_problem(env.console, problem)
     return RunResult(returncode=CLI_MISSING_RETURNCODE, output=str(problem),

@@ -11,7 +11,7 @@ the quoted text and dropped from the searched words.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -75,9 +75,11 @@ def course_units(course: Course) -> list[Unit]:
     return [unit for lesson in course.lessons for unit in lesson_units(lesson)]
 
 
-def lesson_units(lesson: Lesson) -> Iterator[Unit]:
-    numbers = {step.id: number for number, step in enumerate(lesson.steps, start=1)}
-    for number, step in enumerate(lesson.steps, start=1):
+def lesson_units(lesson: Lesson, steps: Sequence[Step] | None = None) -> Iterator[Unit]:
+    """The lesson's passages; ``steps``: its steps when the caller has read them already."""
+    steps = lesson.steps if steps is None else steps
+    numbers = {step.id: number for number, step in enumerate(steps, start=1)}
+    for number, step in enumerate(steps, start=1):
         fill = _Filler(_defaults(lesson, step))
 
         def unit(kind: str, text: str, context: str = "", extra: str = "",
@@ -123,12 +125,17 @@ def topic_texts(course: Course) -> Iterator[str]:
     and what the lessons set in bold or as code (a standalone `CMD` is a topic, the
     PROGRAM of `--entrypoint PROGRAM` is not)."""
     for lesson in course.lessons:
-        yield lesson.title
-        for entry in lesson.glossary:
-            yield from entry.names
-        for step in lesson.steps:
-            for text in step.texts():
-                for emphasis in emphasised(strip_placeholders(text)):
-                    has_lowercase = any(char.islower() for char in emphasis)
-                    yield METAVARIABLE.sub(" ", emphasis) if has_lowercase else emphasis
-                yield from (block.heading for block in split_blocks(text) if block.heading)
+        yield from lesson_topic_texts(lesson)
+
+
+def lesson_topic_texts(lesson: Lesson, steps: Sequence[Step] | None = None) -> Iterator[str]:
+    """``topic_texts`` of one lesson; ``steps``: its steps when read already."""
+    yield lesson.title
+    for entry in lesson.glossary:
+        yield from entry.names
+    for step in lesson.steps if steps is None else steps:
+        for text in step.texts():
+            for emphasis in emphasised(strip_placeholders(text)):
+                has_lowercase = any(char.islower() for char in emphasis)
+                yield METAVARIABLE.sub(" ", emphasis) if has_lowercase else emphasis
+            yield from (block.heading for block in split_blocks(text) if block.heading)

@@ -23,7 +23,8 @@ from collections import Counter
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from tutor.knowledge.corpus import Unit, course_units, topic_texts
+from tutor.course.lesson import read_steps_once
+from tutor.knowledge.corpus import lesson_topic_texts, lesson_units
 from tutor.knowledge.passages import Answer, LessonMatch, Passage
 from tutor.knowledge.query import Query, read_question
 from tutor.knowledge.ranking import Fields, GlossaryNames, kind_weights
@@ -59,9 +60,12 @@ class KnowledgeIndex:
     """The course's passages, ready to answer questions. Immutable once built; ``ask``
     may be called from any thread."""
 
-    def __init__(self, units: list[Unit], texts: list[list[str]], extras: list[list[str]],
-                 words: Words, topics: frozenset[str], surface: Counter[str]) -> None:
-        self.units = units
+    def __init__(self, passages: list[Passage], names: list[tuple[str, ...]],
+                 texts: list[list[str]], extras: list[list[str]], words: Words,
+                 topics: frozenset[str], surface: Counter[str]) -> None:
+        """``names``: each passage's glossary names (empty but for glossary entries);
+        ``texts``, ``extras``: each passage's terms, read here and not kept."""
+        self.passages = passages
         self.words = words
         self.topics = topics
         self.fields = Fields(texts, extras)
@@ -69,16 +73,16 @@ class KnowledgeIndex:
         for text, extra in zip(texts, extras, strict=True):
             self.frequency.update(set(text) | set(extra))
         self.speller = Speller(surface, known=(*words.lists.stop_words, *words.lists.synonyms))
-        self.lesson_titles = {unit.passage.lesson_id: unit.passage.lesson_title for unit in units}
-        self.weights = kind_weights([unit.passage.kind for unit in units])
+        self.lesson_titles = {passage.lesson_id: passage.lesson_title for passage in passages}
+        self.weights = kind_weights([passage.kind for passage in passages])
         by_term: dict[str, list[tuple[int, frozenset[str]]]] = {}
-        for index, unit in enumerate(units):
-            for name in unit.names:
+        for index, passage_names in enumerate(names):
+            for name in passage_names:
                 terms = frozenset(words.terms(name))
                 for term in terms:
                     by_term.setdefault(term, []).append((index, terms))
         common = frozenset(term for term, count in self.frequency.items()
-                           if count > COMMON_SHARE * len(units))
+                           if count > COMMON_SHARE * len(passages))
         self.names: GlossaryNames = GlossaryNames(by_term, common)
 
     @classmethod
@@ -86,33 +90,42 @@ class KnowledgeIndex:
         """Index every passage of ``course`` (in a background thread after the first
         prompt: tokenising a large course takes a moment)."""
         words = Words(WordLists.load())
-        units: list[Unit] = []
+        passages: list[Passage] = []
+        names: list[tuple[str, ...]] = []
         texts: list[list[str]] = []
         extras: list[list[str]] = []
         surface: Counter[str] = Counter()
-        for unit in course_units(course):
-            text_words = words.words(unit.searched_text)
-            text_terms = words.terms_of(text_words)
-            if text_terms:  # a passage with no words of its own is never an answer
-                extra_words = words.words(unit.searched_extra)
-                units.append(unit)
-                texts.append(text_terms)
-                extras.append(words.terms_of(extra_words))
-                surface.update(set(text_words) | set(extra_words))
-        topics = frozenset(words.stem(word) for text in topic_texts(course)
-                           for word in words.words(text) if not words.is_stop(word))
-        return cls(units, texts, extras, words, topics, surface)
+        topics: set[str] = set()
+        for lesson in course.lessons:
+            # A lesson's steps are read for their words and let go: kept, every lesson's
+            # steps would stay in memory for the whole session.
+            steps = read_steps_once(lesson)
+            for unit in lesson_units(lesson, steps):
+                text_words = words.words(unit.searched_text)
+                text_terms = words.terms_of(text_words)
+                if text_terms:  # a passage with no words of its own is never an answer
+                    extra_words = words.words(unit.searched_extra)
+                    passages.append(unit.passage)
+                    names.append(unit.names)
+                    texts.append(text_terms)
+                    extras.append(words.terms_of(extra_words))
+                    surface.update(set(text_words) | set(extra_words))
+            topics.update(words.stem(word) for text in lesson_topic_texts(lesson, steps)
+                          for word in words.words(text) if not words.is_stop(word))
+        index = cls(passages, names, texts, extras, words, frozenset(topics), surface)
+        words.forget_stems()
+        return index
 
     def read(self, question: str) -> Query:
         """The question as the index understands it (concepts, corrections)."""
         return read_question(question, self.words, self.speller, self.frequency,
-                             len(self.units), self.topics)
+                             len(self.passages), self.topics)
 
     def ask(self, question: str, limit: int = 3) -> Answer:
         """The passages that answer ``question``, best first (at most ``limit`` steps or
         glossary entries); ``found`` False when the lessons do not answer it."""
         query = self.read(question)
-        if not self.units or not any(concept.known for concept in query.concepts):
+        if not self.passages or not any(concept.known for concept in query.concepts):
             return Answer(question, False, corrections=query.corrections)
         scored = score_passages(query, self.fields, self.frequency, self.weights, self.names)
         # Best first; equal scores in the order of the course (as a stable sort would).
@@ -144,7 +157,7 @@ class KnowledgeIndex:
             score = float(scored.score[index])
             if score < best_score * RELATIVE_TO_BEST or score <= 0:
                 break
-            passage = self.units[index].passage
+            passage = self.passages[index]
             key = (passage.source, passage.kind)
             if key in groups:
                 if score >= float(scored.score[groups[key][0]]) * MERGE_SHARE:
@@ -156,8 +169,8 @@ class KnowledgeIndex:
 
     def _merged(self, members: list[int], score: float) -> Passage:
         """One passage from blocks of the same step, in the order the lesson has them."""
-        first = self.units[min(members)].passage
-        text = "\n\n".join(self.units[index].passage.text for index in sorted(members))
+        first = self.passages[min(members)]
+        text = "\n\n".join(self.passages[index].text for index in sorted(members))
         return replace(first, text=text, score=round(score, 4))
 
     def _closest_lessons(self, scored: Scores, order: Any) -> tuple[LessonMatch, ...]:
@@ -168,7 +181,7 @@ class KnowledgeIndex:
             index = int(position)
             if scored.score[index] <= 0:
                 break
-            lesson_id = self.units[index].passage.lesson_id
+            lesson_id = self.passages[index].lesson_id
             best.setdefault(lesson_id, float(scored.score[index]))
             if len(best) == CLOSEST_LESSONS:
                 break

@@ -1,10 +1,10 @@
 """How text becomes search terms, the same way for the lessons and for a question.
 
 Lowercase; a possessive 's dropped, other apostrophes too ("don't" is "dont"); the phrases of
-words.yaml folded ("docker file" is "dockerfile"); words and docker flags (``-p``,
+wordlists.py folded ("docker file" is "dockerfile"); words and docker flags (``-p``,
 ``--rm``) cut out; stop words dropped; the rest stemmed with the Snowball English
 stemmer (PyStemmer), so "containers" and "container" are one term. A question's
-words also bring their synonyms from words.yaml ("img" is searched as "image").
+words also bring their synonyms from wordlists.py ("img" is searched as "image").
 """
 
 from __future__ import annotations
@@ -12,10 +12,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
-WORDS_FILE = Path(__file__).with_name("words.yaml")
 # A docker flag (-p, --rm, -it) where a word may start; otherwise runs of letters/digits.
 TOKEN = re.compile(r"(?<![\w-])--?[a-z][a-z0-9]*(?:-[a-z0-9]+)*|[a-z0-9]+")
 POSSESSIVE = re.compile(r"['’]s\b")
@@ -24,29 +21,17 @@ APOSTROPHE = re.compile(r"(?<=[a-z])['’](?=[a-z])")
 
 @dataclass(frozen=True)
 class WordLists:
-    """The contents of words.yaml."""
+    """Stop words, synonyms and phrases (``tutor.knowledge.wordlists``)."""
 
     stop_words: frozenset[str]
     synonyms: dict[str, tuple[str, ...]]
     phrases: dict[str, str]
 
     @classmethod
-    def load(cls, path: Path = WORDS_FILE) -> WordLists:
-        import yaml  # the REPL has it loaded already; the index is built after start-up
+    def load(cls) -> WordLists:
+        from tutor.knowledge.wordlists import PHRASES, STOP_WORDS, SYNONYMS
 
-        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-        lists = cls(
-            stop_words=frozenset(data["stop_words"]),
-            synonyms={key: tuple(values) for key, values in data["synonyms"].items()},
-            phrases=dict(data["phrases"]),
-        )
-        # YAML reads a bare on/no/yes as true/false and 2 as a number: quote them.
-        written = [*lists.stop_words, *lists.phrases, *lists.phrases.values(),
-                   *lists.synonyms, *(v for values in lists.synonyms.values() for v in values)]
-        wrong = [item for item in written if not isinstance(item, str)]
-        if wrong:
-            raise ValueError(f"{path}: every word must be text (quote it): {wrong}")
-        return lists
+        return cls(STOP_WORDS, dict(SYNONYMS), dict(PHRASES))
 
 
 class Words:
@@ -57,7 +42,8 @@ class Words:
         import Stemmer
 
         self.lists = lists
-        self._stemmer = Stemmer.Stemmer("english")
+        # No cache of its own (10,000 words by default, held for good): ``_stems`` is one.
+        self._stemmer = Stemmer.Stemmer("english", 0)
         self._stems: dict[str, str] = {}
         self._lock = threading.Lock()  # a Stemmer object must not be used by two threads
         # Synonyms are found by stem too: "stopped" and "stops" mean what "stop" does.
@@ -90,6 +76,11 @@ class Words:
             self._stems[word] = stem
         return stem
 
+    def forget_stems(self) -> None:
+        """Let go of the stems remembered while a course was indexed (thousands of words):
+        a question stems a few words, and the C stemmer is quick."""
+        self._stems = {}
+
     def terms(self, text: str) -> list[str]:
         """The search terms of a lesson text: its words, less stop words, stemmed."""
         return self.terms_of(self.words(text))
@@ -99,7 +90,7 @@ class Words:
         return [self.stem(word) for word in words if word not in stop]
 
     def synonyms(self, word: str) -> tuple[str, ...]:
-        """The synonyms words.yaml gives for ``word`` (or for another form of it)."""
+        """The synonyms wordlists.py gives for ``word`` (or for another form of it)."""
         found = self._synonyms.get(word)
         return found if found is not None else self._synonyms.get(self.stem(word), ())
 

@@ -95,10 +95,13 @@ class ParseCache:
         return cached.result
 
     def put(self, path: Path, lesson: Lesson | None, problems: list[Any],
-            warnings: list[Any]) -> None:
-        """Remember a freshly parsed file (its steps go to their own file)."""
+            warnings: list[Any]) -> Any:
+        """Remember a freshly parsed file (its steps go to their own file); returns the
+        result to use, as ``get`` would: its steps read from that file when needed, so
+        the parsed ones need not stay in memory for the session."""
+        result = (lesson, problems, warnings)
         if self.folder is None:
-            return
+            return result
         try:
             stat = path.stat()
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -108,10 +111,11 @@ class ParseCache:
                 lesson = dataclasses.replace(lesson, steps=LazySteps(len(lesson.steps),
                                                                      steps_file))
         except (OSError, pickle.PickleError):
-            return
+            return result
         self.files[str(path)] = CachedFile(stat.st_size, stat.st_mtime_ns,
                                            (lesson, problems, warnings))
         self.changed = True
+        return self.files[str(path)].result
 
     def adopt(self, path: Path, result: Any) -> None:
         """Keep a result (parsed elsewhere: tutor.lessonfile.prebuilt) for the file as it

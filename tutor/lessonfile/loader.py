@@ -125,8 +125,7 @@ def _cached_lesson(path: Path, problems: list[LessonProblem], warnings: list[Les
         own_problems: list[LessonProblem] = []
         own_warnings: list[LessonProblem] = []
         lesson = load_lesson(path, own_problems, own_warnings)
-        cache.put(path, lesson, own_problems, own_warnings)
-        cached = (lesson, own_problems, own_warnings)
+        cached = cache.put(path, lesson, own_problems, own_warnings)
     lesson, own_problems, own_warnings = cached
     problems.extend(own_problems)
     warnings.extend(own_warnings)

@@ -307,8 +307,6 @@ class PracticeSession:
         return result.output
 
     def _execute(self, command: TypedCommand | None, step: CommandStep | None) -> Outcome:
-        from tutor.practice.diagnose import diagnose
-
         if command is None:
             return Outcome()
         try:
@@ -325,6 +323,8 @@ class PracticeSession:
             if command.usage_note:
                 self._say(command.usage_note, "tutor.warning")
             if not notes:
+                from tutor.practice.diagnose import diagnose  # what docker's errors mean
+
                 notes = diagnose(result.output)
         for note in notes:
             show.say(self.env.console, "Tip: " + note, "tutor.hint")

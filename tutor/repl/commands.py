@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tutor.dockercli import DockerCliError, ShellSyntaxError, parse, split_command
-from tutor.dockercli.explain import explain
 from tutor.render import blocks as show
 from tutor.render import tables
 from tutor.repl.asking import ask
@@ -99,6 +98,8 @@ def explain_command(conv: Conversation, line: str) -> None:
         show.say(conv.console, str(error), "tutor.warning")
         return
     from rich.markup import escape  # the rows quote what was typed: never read it as markup
+
+    from tutor.dockercli.explain import explain  # the flags' meanings: loaded when asked
 
     show.help_table(conv.console, [(escape(words), escape(meaning))
                                    for words, meaning in explain(parsed)])

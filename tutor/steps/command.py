@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tutor.checks import Check, parse_check
+from tutor.checks import Check
 from tutor.course.lesson import Fill, Reading, Step, StepHost, Verdict, first_paragraph
 from tutor.course.practice_spec import (
     BUILTIN_WORKSPACE,
@@ -113,6 +113,9 @@ class CommandStep(Step):
         check_value = fields.raw("check", required=True)
         check = None
         if check_value is not MISSING:
+            # Every check kind's parser: loaded to parse a lesson file, not to unpickle one.
+            from tutor.checks.registry import parse_check
+
             check = parse_check(check_value, fields.where.at_field("check"), fields.problems,
                                 fields.line_of("check"), declared)
         solution_value = fields.raw("solution", required=True)
