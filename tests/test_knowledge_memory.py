@@ -82,9 +82,9 @@ def test_flat_postings_score_as_plain_bm25_does():
         assert all(math.isclose(found[n], expected[n]) for n in expected), (terms, found)
 
 
-def test_building_the_index_reads_no_yaml(tmp_path):
-    """A session whose lessons come from the parse cache loads no YAML parser; the index's
-    own word lists are Python, so building it (in every session) does not bring one in."""
+def loaded_after_building_the_index(tmp_path, report: str) -> str:
+    """In a fresh interpreter, a course from the parse cache and its index built: what
+    the expression ``report`` (over ``sys.modules``) prints."""
     lessons, cache = copy_course(tmp_path), tmp_path / "cache"
     load_course(lessons, cache)
     code = "\n".join([
@@ -94,11 +94,18 @@ def test_building_the_index_reads_no_yaml(tmp_path):
         "from tutor.lessonfile.loader import load_course",
         f"course = load_course(Path({str(lessons)!r}), Path({str(cache)!r}))",
         "assert KnowledgeIndex.build(course).ask('how do i publish a port').found",
-        "print(sorted(name for name in sys.modules if name.split('.')[0] == 'yaml'))",
+        f"print({report})",
     ])
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
-    assert done.stdout.strip() == "[]"
+    return done.stdout.strip()
+
+
+def test_building_the_index_reads_no_yaml(tmp_path):
+    """A session whose lessons come from the parse cache loads no YAML parser; the index's
+    own word lists are Python, so building it (in every session) does not bring one in."""
+    assert loaded_after_building_the_index(
+        tmp_path, "sorted(name for name in sys.modules if name.split('.')[0] == 'yaml')") == "[]"
 
 
 def test_steps_read_for_the_index_have_every_text_but_no_check(tmp_path):
@@ -116,18 +123,6 @@ def test_steps_read_for_the_index_have_every_text_but_no_check(tmp_path):
 def test_building_the_index_loads_no_check_kind_the_lessons_do_not_run(tmp_path):
     """Steps are read for their texts: the check registry and the modules of the check
     kinds (the engine queries of each) are not loaded for the index."""
-    lessons, cache = copy_course(tmp_path), tmp_path / "cache"
-    load_course(lessons, cache)
-    code = "\n".join([
-        "import sys",
-        "from pathlib import Path",
-        "from tutor.knowledge import KnowledgeIndex",
-        "from tutor.lessonfile.loader import load_course",
-        f"course = load_course(Path({str(lessons)!r}), Path({str(cache)!r}))",
-        "assert KnowledgeIndex.build(course).ask('how do i publish a port').found",
-        "kinds = ('registry', 'compose', 'dockerfile', 'typed', 'volumes', 'health')",
-        "print(sorted(k for k in kinds if 'tutor.checks.' + k in sys.modules))",
-    ])
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True)
-    assert done.stdout.strip() == "[]"
+    kinds = ("registry", "compose", "dockerfile", "typed", "volumes", "health")
+    assert loaded_after_building_the_index(
+        tmp_path, f"sorted(k for k in {kinds!r} if 'tutor.checks.' + k in sys.modules)") == "[]"
