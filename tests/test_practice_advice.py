@@ -111,6 +111,22 @@ def test_ctrl_c_says_the_container_still_runs(practice, practice_env, fake_api, 
     assert "`sleeper` keeps running" in text and "`docker stop sleeper`" in text
 
 
+def test_a_name_in_use_by_another_learner_is_not_advised_removed(practice, practice_env,
+                                                                  fake_api, monkeypatch):
+    fake_api.add_container("db", labels={LEARNER_LABEL: "another-learner"})
+
+    def name_taken(argv, endpoint, env_, cwd, mode="stream", **kwargs):
+        return RunResult(returncode=125, output=(
+            'docker: Error response from daemon: Conflict. The container name "/db" is '
+            'already in use by container "4f1c0ffee".\n'), interrupted=False)
+
+    monkeypatch.setattr("tutor.engine.runner.run_docker", name_taken)
+    practice.run_command("docker run -d --name db busybox sleep 60", None, None)
+    text = printed(practice_env)
+    assert "`db` is another learner's container" in text
+    assert "docker rm -f db" not in text
+
+
 # -- attach to a container without a terminal ----------------------------------------------------
 
 

@@ -13,7 +13,14 @@ from fake_engine import FakeEngine
 from tutor.lessonfile.loader import load_course
 from tutor.practice.labels import LEARNER_LABEL
 from tutor.practice.place import LessonPlace
-from tutor.practice.races import LostRace, after_lost_race, explain, lost_race, substituted
+from tutor.practice.races import (
+    LostRace,
+    after_lost_race,
+    explain,
+    held_by_another_learner,
+    lost_race,
+    substituted,
+)
 from tutor.practice.recording import Made
 from tutor.practice.values import personal_suffix, recorded_values
 from tutor.progress import LessonRecord
@@ -146,3 +153,21 @@ def test_after_a_lost_race_the_step_has_a_name_of_the_learners_own(tmp_path: Pat
     taken_again = NAME_TAKEN.replace('"/web"', f'"/{mine}"')
     assert after_lost_race(api, place, step, values, ME, argv, taken_again, Made()) is None
     assert values["name"] == mine
+
+
+def test_any_name_held_by_another_learners_container_is_theirs_to_keep():
+    """Outside the step's own values too: docker's advice (remove it) is not given for a
+    container that carries another learner's label."""
+    api = FakeEngine()
+    api.add_container("web", labels={LEARNER_LABEL: THEM})
+    note = held_by_another_learner(api, NAME_TAKEN, ME)
+    assert note is not None and "another learner's container" in note and "`web-2`" in note
+    assert "rm" not in note
+
+
+@pytest.mark.parametrize("labels", [{LEARNER_LABEL: ME}, {}], ids=["mine", "nobody's"])
+def test_a_name_held_by_the_learner_or_nobody_in_particular_keeps_dockers_advice(labels):
+    api = FakeEngine()
+    api.add_container("web", labels=labels)
+    assert held_by_another_learner(api, NAME_TAKEN, ME) is None
+    assert held_by_another_learner(api, PORT_TAKEN, ME) is None

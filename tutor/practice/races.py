@@ -63,6 +63,22 @@ def lost_race(api: Any, output: str, values: Mapping[str, str], forms: Mapping[s
     return None
 
 
+def held_by_another_learner(api: Any, output: str, learner: str) -> str | None:
+    """When docker says a name is in use by another learner's container (one with their
+    learner label): docker's advice to remove it would remove their work."""
+    name = NAME_IN_USE.search(output)
+    if not name:
+        return None
+    holders = [c for c in api.containers(all=True, filters={"name": name["name"]})
+               if f"/{name['name']}" in (c.get("Names") or ())]
+    owners = {(c.get("Labels") or {}).get(LEARNER_LABEL) for c in holders}
+    if not owners - {learner, None}:
+        return None  # the learner's own, or nobody's in particular: docker's advice stands
+    return (f"`{name['name']}` is another learner's container on this engine (it carries "
+            "their learner label): leave it be, and give yours another name, such as "
+            f"`{name['name']}-2`.")
+
+
 def _whose(containers: list[dict], learner: str) -> str | None:
     """Who holds these containers, in words, unless it is the learner."""
     owners = {(c.get("Labels") or {}).get(LEARNER_LABEL) for c in containers}

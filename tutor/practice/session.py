@@ -353,14 +353,18 @@ class PracticeSession:
 
     def _lost_race(self, command: TypedCommand, result: RunResult, made: recording.Made | None,
                    step: CommandStep | None) -> str | None:
-        """Someone else took the step's name or port since it was handed out: a new one."""
-        if step is None or self.state is None or result.returncode == 0:
+        """Someone else took the step's name or port since it was handed out: a new one.
+        Any other name in use by another learner's container: theirs, not to remove."""
+        if result.returncode == 0:
             return None
-        from tutor.practice.races import after_lost_race
+        from tutor.practice.races import after_lost_race, held_by_another_learner
 
+        api, output = self.engine.api, result.output
         try:
-            return after_lost_race(self.engine.api, self.place, step, self.state.values,
-                                   self.learner, command.argv, result.output, made, self.ledger)
+            note = None if step is None or self.state is None else after_lost_race(
+                api, self.place, step, self.state.values, self.learner, command.argv, output,
+                made, self.ledger)
+            return note or held_by_another_learner(api, output, self.learner)
         except Exception:  # advice must never cost the learner the command's result
             return None
 
