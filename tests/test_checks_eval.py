@@ -68,11 +68,11 @@ def run(engine: FakeEngine, tmp_path: Path, clock: Clock):
     """run(check_yaml, **values) -> CheckResult, against the fake engine."""
 
     def runner(text: str, last_command=None, since: float = 0.0, http_host: str = "127.0.0.1",
-               **values: str) -> CheckResult:
+               learner_label: tuple[str, str] | None = None, **values: str) -> CheckResult:
         check = check_of(text, tuple(values))
         ctx = CheckContext(api=engine, workspace=tmp_path, values=values,
                            last_command=last_command, since=since, http_host=http_host,
-                           clock=clock, sleep=clock.sleep)
+                           clock=clock, sleep=clock.sleep, learner_label=learner_label)
         return evaluate(check, ctx)
 
     return runner
@@ -346,6 +346,22 @@ def test_container_check_makes_few_engine_calls(engine, run):
     assert run("{container: {name: c7, state: running, image: busybox}}").passed
     # by name, from the engine's index of names: no listing at all
     assert engine.call_names() == ["inspect_container"]
+
+
+def test_another_learners_containers_neither_pass_a_check_nor_fill_its_message(engine, run):
+    """On a shared engine: the containers another learner labelled are theirs."""
+    mine, theirs = ("org.docker-tutor.learner", "me"), {"org.docker-tutor.learner": "them"}
+    engine.add_image("busybox:latest")
+    engine.add_container("their-web", image="busybox", labels=theirs)
+    engine.add_container("my-old", image="busybox", state="exited",
+                         labels={"org.docker-tutor.learner": "me"})
+    engine.add_container("outside", image="busybox", state="exited")
+    anything_running = "{container: {image: busybox, state: running}}"
+    assert run(anything_running).passed  # no learner known: any container counts
+    assert not run(anything_running, learner_label=mine).passed
+    message = failed(run("{container: {name: web}}", learner_label=mine))
+    assert "my-old" in message and "outside" in message and "their-web" not in message
+    assert "their-web" in failed(run("{container: {name: web}}"))
 
 
 # -- file ----------------------------------------------------------------------------------------

@@ -400,6 +400,17 @@ def test_practice_step_fails_with_what_was_expected(session, env, runner, lesson
     assert '"web"' in text
 
 
+def test_a_failed_check_does_not_list_another_learners_containers(session, env, runner, lesson,
+                                                                  api):
+    api.add_container("their-box", labels={LEARNER_LABEL: "another-learner"})
+    api.add_container("outside-box")
+    step = lesson.steps[0]
+    session.enter_step("drill", step)
+    session.run_command("docker run -d --name wbe busybox sleep 600", "drill", step)
+    text = printed(env)
+    assert "Not done yet:" in text and "outside-box" in text and "their-box" not in text
+
+
 def test_free_name_avoids_the_learners_container(session, api, lesson):
     api.add_container("web", labels={"mine": "yes"})
     values = session.enter_step("drill", lesson.steps[0])

@@ -53,6 +53,10 @@ class CheckContext:
     # shares (a pull of busybox) count only inside these; None: no such filter.
     windows: tuple[tuple[float, float], ...] | None = None
     http_host: str = "127.0.0.1"
+    # (key, value) of the label on this learner's containers: on a shared engine, the
+    # containers another learner labelled (the same key, another value) are theirs, and
+    # a failure's list of the containers there leaves them out.
+    learner_label: tuple[str, str] | None = None
     # Injected for tests (and so a UI could make waiting interruptible).
     clock: Callable[[], float] = field(default=time.monotonic, repr=False)
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)

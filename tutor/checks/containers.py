@@ -17,6 +17,7 @@ from tutor.checks.queries import (
     inspect_named,
     list_containers,
     missing_container,
+    not_others,
 )
 from tutor.checks.reading import ParseContext
 from tutor.checks.refs import familiar, is_image_id, normalize, same_id
@@ -89,7 +90,9 @@ class ContainerCheck(Check):
         spec = _Rendered(self, ctx)
         if spec.name is not None:
             return self._check_named(ctx, spec, spec.name)
-        return self._check_any(ctx, spec, list_containers(ctx.api))
+        # Any container that matches, but not another learner's on a shared engine.
+        return self._check_any(ctx, spec, not_others(list_containers(ctx.api),
+                                                     ctx.learner_label))
 
     def _check_named(self, ctx: CheckContext, spec: _Rendered, name: str) -> CheckResult:
         details = inspect_named(ctx.api, name)
@@ -98,7 +101,8 @@ class ContainerCheck(Check):
             if self.absent:
                 return CheckResult.ok()
             # Only a failure lists every container, to say which ones there are.
-            return CheckResult.fail(missing_container(name, list_containers(ctx.api)))
+            return CheckResult.fail(missing_container(
+                name, not_others(list_containers(ctx.api), ctx.learner_label)))
         phrases = spec.mismatches(details, ctx)
         state = describe_state(details.get("State") or {})
         if self.absent:

@@ -115,7 +115,7 @@ class FileCheck(Check):
     def check(self, ctx: CheckContext) -> CheckResult:
         name = render_value(self.container, ctx.values)
         path = render_value(self.path, ctx.values)
-        details, why = find_container(ctx.api, name)
+        details, why = find_container(ctx.api, name, ctx.learner_label)
         if details is None:
             return CheckResult.fail(why)
         cid = details["Id"]
@@ -196,7 +196,7 @@ class ExecCheck(Check):
         name = render_value(self.container, ctx.values)
         argv = list(render_value(self.command, ctx.values))
         expected_code = to_int(render_value(self.exit_code, ctx.values), "exit_code")
-        details, why = find_container(ctx.api, name)
+        details, why = find_container(ctx.api, name, ctx.learner_label)
         if details is None:
             return CheckResult.fail(why)
         state = details.get("State") or {}

@@ -43,7 +43,7 @@ class HealthCheck(Check):
         """The verdict, and whether waiting could change it."""
         name = render_value(self.container, ctx.values)
         wanted = render_value(self.status, ctx.values)
-        details, why = find_container(ctx.api, name)
+        details, why = find_container(ctx.api, name, ctx.learner_label)
         if details is None:
             return CheckResult.fail(why), False  # it may still be created
         subject = f"container {quote(name)}"

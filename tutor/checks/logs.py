@@ -32,7 +32,7 @@ class LogsCheck(Check):
     def check(self, ctx: CheckContext) -> CheckResult:
         name = render_value(self.container, ctx.values)
         wanted = render_value(self.contains, ctx.values)
-        details, why = find_container(ctx.api, name)
+        details, why = find_container(ctx.api, name, ctx.learner_label)
         if details is None:
             return CheckResult.fail(why)
         raw = call(ctx.api.logs, details["Id"], stdout=True, stderr=True, tail=LOG_LINES)

@@ -49,7 +49,7 @@ class ProcessCheck(Check):
 
     def check(self, ctx: CheckContext) -> CheckResult:
         name = render_value(self.container, ctx.values)
-        details, why = find_container(ctx.api, name)
+        details, why = find_container(ctx.api, name, ctx.learner_label)
         if details is None:
             return CheckResult.fail(why)
         subject = f"container {quote(name)}"

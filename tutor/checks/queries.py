@@ -144,10 +144,19 @@ def inspect_named(api: Any, name: str) -> dict | None:
     return details
 
 
-def find_container(api: Any, name: str) -> tuple[dict | None, str]:
+def find_container(api: Any, name: str,
+                   learner_label: tuple[str, str] | None = None) -> tuple[dict | None, str]:
     """(inspect data, "") for the container named ``name``, or (None, why not)."""
     details = inspect_named(api, name)
     if details is None:
-        # Only a failure lists every container, to say which ones there are.
-        return None, missing_container(name, list_containers(api))
+        # Only a failure lists the containers, to say which ones there are.
+        return None, missing_container(name, not_others(list_containers(api), learner_label))
     return details, ""
+
+
+def not_others(summaries: list[dict], learner_label: tuple[str, str] | None) -> list[dict]:
+    """The containers that are not another learner's (``CheckContext.learner_label``)."""
+    if learner_label is None:
+        return summaries
+    key, value = learner_label
+    return [s for s in summaries if (s.get("Labels") or {}).get(key, value) == value]

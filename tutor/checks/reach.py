@@ -83,7 +83,7 @@ class ReachCheck(Check):
         source = render_value(self.source, ctx.values)
         target = render_value(self.target, ctx.values)
         port = None if self.port is None else to_int(render_value(self.port, ctx.values), "port")
-        details, why = find_container(ctx.api, source)
+        details, why = find_container(ctx.api, source, ctx.learner_label)
         if details is None:
             return CheckResult.fail(why)
         state = details.get("State") or {}

@@ -72,7 +72,7 @@ def _like(ctx: CheckContext, like: Like) -> tuple[str | None, str]:
     """The selector ``LABEL=VALUE`` of the reference container, or (None, why not)."""
     name = render_value(like.container, ctx.values)
     label = render_value(like.label, ctx.values)
-    details, why = find_container(ctx.api, name)
+    details, why = find_container(ctx.api, name, ctx.learner_label)
     if details is None:
         return None, f"{why}; it tells whose removed containers count ({label})"
     value = ((details.get("Config") or {}).get("Labels") or {}).get(label)

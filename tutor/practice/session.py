@@ -450,7 +450,8 @@ class PracticeSession:
         context = CheckContext(api=self.engine.api, workspace=self.workspace,
                                values=self.state.values, last_command=self.state.last_command,
                                since=self.state.started, windows=tuple(self.state.windows),
-                               http_host=self.engine.http_host)
+                               http_host=self.engine.http_host,
+                               learner_label=(LEARNER_LABEL, self.learner))
         return evaluate(step.check, context)
 
     def check_step(self, lesson_id: str, step: CommandStep) -> bool:
