@@ -47,9 +47,7 @@ def lost_race(api: Any, output: str, values: Mapping[str, str], forms: Mapping[s
     mine = {(forms[var], value) for var, value in values.items() if var in forms}
     name = NAME_IN_USE.search(output)
     if name and ("free_name", name["name"]) in mine:
-        holders = [c for c in api.containers(all=True, filters={"name": name["name"]})
-                   if f"/{name['name']}" in (c.get("Names") or ())]
-        who = _whose(holders, learner)
+        who = _whose(_holders_of_name(api, name["name"]), learner)
         return LostRace("free_name", name["name"], who) if who else None
     port = PORT_IN_USE.search(output)
     value = port and (port["port"] or port["listen"])
@@ -67,16 +65,20 @@ def held_by_another_learner(api: Any, output: str, learner: str) -> str | None:
     """When docker says a name is in use by another learner's container (one with their
     learner label): docker's advice to remove it would remove their work."""
     name = NAME_IN_USE.search(output)
-    if not name:
-        return None
-    holders = [c for c in api.containers(all=True, filters={"name": name["name"]})
-               if f"/{name['name']}" in (c.get("Names") or ())]
-    owners = {(c.get("Labels") or {}).get(LEARNER_LABEL) for c in holders}
-    if not owners - {learner, None}:
+    if not name or _whose(_holders_of_name(api, name["name"]), learner) != ANOTHER_LEARNER:
         return None  # the learner's own, or nobody's in particular: docker's advice stands
     return (f"`{name['name']}` is another learner's container on this engine (it carries "
             "their learner label): leave it be, and give yours another name, such as "
             f"`{name['name']}-2`.")
+
+
+ANOTHER_LEARNER = "Another learner on this engine"
+
+
+def _holders_of_name(api: Any, name: str) -> list[dict]:
+    """The containers named exactly ``name`` (the engine's name filter is a pattern)."""
+    return [c for c in api.containers(all=True, filters={"name": name})
+            if f"/{name}" in (c.get("Names") or ())]
 
 
 def _whose(containers: list[dict], learner: str) -> str | None:
@@ -85,7 +87,7 @@ def _whose(containers: list[dict], learner: str) -> str | None:
     if not owners or owners == {learner}:
         return None
     if owners - {learner, None}:
-        return "Another learner on this engine"
+        return ANOTHER_LEARNER
     return "Someone else on this engine"
 
 
