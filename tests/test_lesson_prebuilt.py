@@ -16,7 +16,7 @@ from conftest import SHIPPED_LESSONS
 from tutor.course.lesson import LazySteps
 from tutor.lessonfile import prebuilt
 from tutor.lessonfile.cache import ParseCache
-from tutor.lessonfile.loader import load_course
+from tutor.lessonfile.loader import load_course, open_cache
 from tutor.lessonfile.prebuilt import INDEX_NAME, seeded_results, write_prebuilt
 
 PACKAGE = Path(prebuilt.__file__).resolve().parents[1]
@@ -37,7 +37,7 @@ def installed(tmp_path, monkeypatch):
 
 
 def test_the_first_start_opens_the_course_the_build_parsed(installed, tmp_path):
-    cache = ParseCache.open_seeded(tmp_path / "cache", installed)
+    cache = open_cache(tmp_path / "cache", installed)
     listed = sorted(path.name for path in installed.glob("*.yaml"))
     assert sorted(Path(name).name for name in cache.files) == listed
 

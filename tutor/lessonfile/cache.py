@@ -65,18 +65,6 @@ class ParseCache:
             cache.files = stored.get("files") or {}
         return cache
 
-    @classmethod
-    def open_seeded(cls, cache_dir: Path | None, lessons_dir: Path) -> ParseCache:
-        """The cache, or when it is empty (a new learner, a new tutor) and the lessons are
-        the shipped ones: the parse the wheel's build made of them."""
-        cache = cls.open(cache_dir, lessons_dir)
-        if not cache.files:
-            from tutor.lessonfile.prebuilt import seeded_results
-
-            for path, result in seeded_results(lessons_dir).items():
-                cache.adopt(path, result)
-        return cache
-
     @property
     def index_path(self) -> Path:
         assert self.folder is not None
@@ -164,20 +152,36 @@ def _write_atomically(path: Path, value: Any) -> None:
 
 
 _FINGERPRINT: str | None = None
+_INSTALLED_SOURCES: list[tuple[str, int, int]] | None = None
+
+
+def source_stats(root: Path) -> list[tuple[str, int, int]]:
+    """(path under ``root``, size, mtime in ns) of each source file of the tutor there."""
+    found = []
+    for source in sorted(root.rglob("*.py")):
+        try:
+            stat = source.stat()
+        except OSError:
+            continue
+        found.append((str(source.relative_to(root)), stat.st_size, stat.st_mtime_ns))
+    return found
+
+
+def installed_sources() -> list[tuple[str, int, int]]:
+    """``source_stats`` of this tutor, read once a run (the code fingerprint and the
+    build's parse both ask)."""
+    global _INSTALLED_SOURCES
+    if _INSTALLED_SOURCES is None:
+        _INSTALLED_SOURCES = source_stats(Path(tutor.__file__).resolve().parent)
+    return _INSTALLED_SOURCES
 
 
 def code_fingerprint() -> str:
     """The tutor's version and the size and time of each of its source files."""
     global _FINGERPRINT
     if _FINGERPRINT is None:
-        root = Path(tutor.__file__).parent
         digest = hashlib.sha1(f"{CACHE_FORMAT}:{tutor.__version__}".encode())
-        for source in sorted(root.rglob("*.py")):
-            try:
-                stat = source.stat()
-            except OSError:
-                continue
-            digest.update(f"{source.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}"
-                          .encode())
+        for relative, size, mtime_ns in installed_sources():
+            digest.update(f"{relative}:{size}:{mtime_ns}".encode())
         _FINGERPRINT = digest.hexdigest()
     return _FINGERPRINT

@@ -28,7 +28,7 @@ def load_course(lessons_dir: Path, cache_dir: Path | None = None) -> Course:
     ``cache_dir``, files parsed before (and unchanged since) come from the cache."""
     problems: list[LessonProblem] = []
     warnings: list[LessonProblem] = []
-    cache = ParseCache.open_seeded(cache_dir, lessons_dir)
+    cache = open_cache(cache_dir, lessons_dir)
     course_path = lessons_dir / COURSE_FILE
     data, read_problems = cache.remembered(course_path, lambda: read_course_file(course_path))
     problems.extend(read_problems)
@@ -114,6 +114,18 @@ def course_topics(lessons_dir: Path) -> list[str] | None:
     data = read_yaml_file(lessons_dir / COURSE_FILE, [])
     topics = data.get("topics") if isinstance(data, dict) else None
     return [str(key) for key in topics] if isinstance(topics, dict) and topics else None
+
+
+def open_cache(cache_dir: Path | None, lessons_dir: Path) -> ParseCache:
+    """The parse cache, or when it is empty (a new learner, a new tutor) and the lessons
+    are the shipped ones: the parse the wheel's build made of them."""
+    cache = ParseCache.open(cache_dir, lessons_dir)
+    if not cache.files:
+        from tutor.lessonfile.prebuilt import seeded_results
+
+        for path, result in seeded_results(lessons_dir).items():
+            cache.adopt(path, result)
+    return cache
 
 
 def _cached_lesson(path: Path, problems: list[LessonProblem], warnings: list[LessonProblem],

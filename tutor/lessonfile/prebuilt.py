@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import tutor
+from tutor.lessonfile.cache import UNREADABLE, installed_sources, source_stats
 
 if TYPE_CHECKING:
     from tutor.schema.location import LessonProblem
@@ -31,18 +32,17 @@ PREBUILT_DIR = PACKAGE_DIR / "_lessons_parsed"
 SHIPPED_LESSONS_DIR = PACKAGE_DIR / "_lessons"  # where the wheel puts lessons/
 INDEX_NAME = "index.pickle"
 PREBUILT_FORMAT = 1
-UNREADABLE = (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError,
-              ValueError, IndexError)
 
 
-def source_digest(package_dir: Path = PACKAGE_DIR) -> str:
-    """The digest of the tutor's source files' names and sizes: the same for a checkout
-    and the wheel built from it (unlike their times, which installing changes), and read
-    with one ``stat`` a file (reading every file would cost a first start more than a
-    tenth of what the build's parse saves it)."""
+def source_digest(package_dir: Path | None = None) -> str:
+    """The digest of the tutor's source files' names and sizes (this tutor's, or the one
+    at ``package_dir``): the same for a checkout and the wheel built from it (unlike their
+    times, which installing changes), and read with one ``stat`` a file (reading every
+    file would cost a first start more than a tenth of what the build's parse saves it)."""
     digest = hashlib.sha1()
-    for source in sorted(package_dir.rglob("*.py")):
-        digest.update(f"{source.relative_to(package_dir)}:{source.stat().st_size}\n".encode())
+    stats = installed_sources() if package_dir is None else source_stats(package_dir)
+    for relative, size, _mtime_ns in stats:
+        digest.update(f"{relative}:{size}\n".encode())
     return digest.hexdigest()
 
 
@@ -50,7 +50,7 @@ def _file_digest(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()
 
 
-def write_prebuilt(lessons_dir: Path, out_dir: Path, package_dir: Path = PACKAGE_DIR) -> int:
+def write_prebuilt(lessons_dir: Path, out_dir: Path, package_dir: Path | None = None) -> int:
     """Parse the lessons in ``lessons_dir`` into ``out_dir`` (the build hook); returns how
     many files it holds. A file with problems is left out: it is parsed, and its
     problems said, on the learner's machine as they would be without this."""
@@ -95,7 +95,6 @@ def seeded_results(lessons_dir: Path, prebuilt_dir: Path | None = None,
 
     prebuilt_dir = prebuilt_dir or PREBUILT_DIR
     shipped_dir = shipped_dir or SHIPPED_LESSONS_DIR
-    package_dir = package_dir or PACKAGE_DIR
     try:
         if lessons_dir.resolve() != shipped_dir.resolve():
             return {}
