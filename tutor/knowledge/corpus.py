@@ -120,16 +120,10 @@ def _glossary_unit(lesson: Lesson, entry: GlossaryEntry, numbers: dict[str, int]
 METAVARIABLE = re.compile(r"\b[A-Z][A-Z0-9_]+\b")
 
 
-def topic_texts(course: Course) -> Iterator[str]:
-    """Texts whose words are the course's topics: titles, headings, glossary names,
-    and what the lessons set in bold or as code (a standalone `CMD` is a topic, the
-    PROGRAM of `--entrypoint PROGRAM` is not)."""
-    for lesson in course.lessons:
-        yield from lesson_topic_texts(lesson)
-
-
 def lesson_topic_texts(lesson: Lesson, steps: Sequence[Step] | None = None) -> Iterator[str]:
-    """``topic_texts`` of one lesson; ``steps``: its steps when read already."""
+    """Texts whose words are the lesson's topics: its title, headings, glossary names,
+    and what it sets in bold or as code (a standalone `CMD` is a topic, the PROGRAM of
+    `--entrypoint PROGRAM` is not); ``steps``: its steps when read already."""
     yield lesson.title
     for entry in lesson.glossary:
         yield from entry.names
