@@ -411,6 +411,15 @@ def test_a_failed_check_does_not_list_another_learners_containers(session, env, 
     assert "Not done yet:" in text and "outside-box" in text and "their-box" not in text
 
 
+def test_a_step_that_passes_leaves_no_failure_to_explain(session, runner, lesson, api):
+    step = lesson.steps[0]
+    session.enter_step("drill", step)
+    session.run_command("docker run -d --name wbe busybox sleep 600", "drill", step)
+    assert session.last_failure() is not None and session.last_failure().missing
+    assert session.run_command("docker run -d --name web busybox sleep 600", "drill", step).passed
+    assert session.last_failure() is None
+
+
 def test_free_name_avoids_the_learners_container(session, api, lesson):
     api.add_container("web", labels={"mine": "yes"})
     values = session.enter_step("drill", lesson.steps[0])

@@ -466,6 +466,7 @@ class PracticeSession:
             self._say(f"The engine stopped answering while checking: {error}", "tutor.error")
             return False
         if result.passed:
+            self.failure = None  # "why did that fail?" has nothing failed to tell now
             return True
         hints = tuple(render_template(hint, self.state.values) for hint in result.hints)
         previous = self.failure
