@@ -25,7 +25,7 @@ def build_conversation(env: Environment,
     from tutor.repl.conversation import Conversation
 
     assert env.lessons_dir is not None
-    course = load_course(env.lessons_dir, env.cache_dir)
+    course = load_course(env.lessons_dir, env.cache_dir, headers_first=True)
     if course.problems:
         show.say(env.console, "Some lesson files have problems; the other lessons are open:",
                  "tutor.warning")
@@ -59,6 +59,9 @@ def run_tutor(env: Environment, banner: bool = True) -> ExitStatus:
     if isinstance(conversation, ExitStatus):
         return conversation
     conversation.greet()
+    from tutor.lessonfile.fill import fill_later
+
+    fill_later(conversation.course, env.lessons_dir, env.cache_dir)
     run_loop(env, conversation)
     return ExitStatus.SUCCESS
 

@@ -269,10 +269,18 @@ class _TextsUnpickler(pickle.Unpickler):
         return super().find_class(module, name)
 
 
+def problems_on_opening(lesson: Lesson) -> tuple[LessonProblem, ...]:
+    """What keeps a lesson read from its header alone from being played, found by
+    parsing it whole now (tutor.lessonfile.headers); () for every other lesson."""
+    problems = getattr(lesson.steps, "problems", None)
+    return tuple(problems()) if callable(problems) else ()
+
+
 def read_steps_once(lesson: Lesson) -> Sequence[Step]:
     """A lesson's steps for one pass over the course (``LazySteps.read_once``)."""
     steps = lesson.steps
-    return steps.read_once() if isinstance(steps, LazySteps) else steps
+    read_once = getattr(steps, "read_once", None)  # LazySteps, DeferredSteps
+    return read_once() if callable(read_once) else steps
 
 
 @dataclass(frozen=True)
@@ -347,6 +355,9 @@ class Course:
     problems: tuple[LessonProblem, ...] = ()  # for files that failed to load
     warnings: tuple[LessonProblem, ...] = ()  # unwise but allowed (docker-tutor lint shows them)
     topics: tuple[Topic, ...] = ()  # quiz topics, in the order course.yaml gives them
+    # Lessons read from their headers alone (tutor.lessonfile.headers): their problems,
+    # if any, are found when they are opened or by the background parse.
+    unchecked_lessons: int = 0
 
     def lesson(self, lesson_id: str) -> Lesson | None:
         for lesson in self.lessons:

@@ -8,7 +8,9 @@ file changed, not on every start.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol
 
 from tutor.course.lesson import Lesson, Step
 from tutor.course.placeholders import template_names
@@ -43,6 +45,15 @@ def load_lesson(path: Path, problems: list[LessonProblem],
         if len(problems) == before:
             problems.append(LessonProblem(Where(path), "the file is empty"))
         return None
+    return lesson_from_data(path, data, problems, warnings)
+
+
+def lesson_from_data(path: Path, data: object, problems: list[LessonProblem],
+                     warnings: list[LessonProblem] | None = None,
+                     steps_later: StepsLater | None = None) -> Lesson | None:
+    """The lesson a file's YAML describes. With ``steps_later`` the data holds everything
+    but the steps (tutor.lessonfile.headers): those are read and checked when needed."""
+    before = len(problems)
     raw_id = data.get("id") if isinstance(data, dict) else None
     where = Where(path, lesson=raw_id if isinstance(raw_id, str) else path.stem)
     fields = Fields(data, where, problems)
@@ -60,18 +71,24 @@ def load_lesson(path: Path, problems: list[LessonProblem],
     needs_engine = fields.boolean("needs_engine", default=False)
     recap = parse_recap(fields)
     variables = parse_vars(fields)
-    steps = _parse_steps(fields, var_names(variables))
-    glossary = parse_glossary(fields, _raw_step_ids(fields))
+    steps: Sequence[Step]
+    if steps_later is None:
+        steps = tuple(_parse_steps(fields, var_names(variables)))
+        step_ids: Sequence[str] = _raw_step_ids(fields)
+    else:
+        steps, step_ids = steps_later.steps, steps_later.ids
+    glossary = parse_glossary(fields, step_ids)
     fields.finish()
     if len(problems) != before or lesson_id is None or title is None or summary is None:
         return None
-    if warnings is not None:
+    parsed = steps_later is None
+    if warnings is not None and parsed:
         warnings.extend(fixed_image_warnings(fields.where, steps))
     return Lesson(
         id=lesson_id,
         title=title,
         summary=summary,
-        steps=tuple(steps),
+        steps=steps,
         requires=requires,
         requires_lines=requires_lines,
         needs_engine=needs_engine,
@@ -79,9 +96,22 @@ def load_lesson(path: Path, problems: list[LessonProblem],
         source=path,
         variables=variables,
         glossary=glossary,
-        quiz_topics=frozenset(topic for step in steps for topic in step.topics),
-        quiz_entries=noted_entries(lesson_id, steps),
+        # Steps read later say these then (tutor.quiz.entries reads them from the steps).
+        quiz_topics=frozenset(topic for step in steps for topic in step.topics) if parsed
+        else frozenset(),
+        quiz_entries=noted_entries(lesson_id, steps) if parsed else None,
     )
+
+
+class StepsLater(Protocol):
+    """Steps not parsed yet (tutor.lessonfile.headers.DeferredSteps), and the step ids
+    the file's text shows, for the glossary's references."""
+
+    @property
+    def steps(self) -> Sequence[Step]: ...
+
+    @property
+    def ids(self) -> Sequence[str]: ...
 
 
 def _parse_steps(fields: Fields, lesson_vars: set[str]) -> list[Step]:
@@ -147,7 +177,7 @@ def _check_placeholders(fields: Fields, step: Step, lesson_vars: set[str]) -> No
 _NAMING_WORDS = re.compile(r"\b(?:build|tag|commit|import)\b")
 
 
-def fixed_image_warnings(where: Where, steps: list[Step]) -> list[LessonProblem]:
+def fixed_image_warnings(where: Where, steps: Sequence[Step]) -> list[LessonProblem]:
     """A practice step that builds or tags a fixed image name (``hello:1``) would move a
     name the learner may already have: such names should come from a free_image var."""
     found: list[LessonProblem] = []

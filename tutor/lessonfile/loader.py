@@ -8,8 +8,9 @@ Lesson files come from the parse cache when unchanged; only the others are parse
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from tutor.course.lesson import Course, Lesson, Topic
 from tutor.lessonfile.cache import ParseCache
@@ -23,9 +24,12 @@ MISSING_COURSE = (f"is missing: a lesson folder needs a {COURSE_FILE} with the c
                   "and its lessons in order (title: ..., lessons: [lesson-id, ...])")
 
 
-def load_course(lessons_dir: Path, cache_dir: Path | None = None) -> Course:
+def load_course(lessons_dir: Path, cache_dir: Path | None = None,
+                headers_first: bool = False) -> Course:
     """Load the course from a directory with course.yaml and one file per lesson; with
-    ``cache_dir``, files parsed before (and unchanged since) come from the cache."""
+    ``cache_dir``, files parsed before (and unchanged since) come from the cache. With
+    ``headers_first``, when many files are not in the cache, those are read from their
+    headers and their steps parsed when needed (tutor.lessonfile.headers)."""
     problems: list[LessonProblem] = []
     warnings: list[LessonProblem] = []
     cache = open_cache(cache_dir, lessons_dir)
@@ -47,8 +51,17 @@ def load_course(lessons_dir: Path, cache_dir: Path | None = None) -> Course:
     if repeated:
         problems.append(LessonProblem(Where(course_path, field="lessons"),
                                       f"lists {', '.join(repeated)} more than once"))
-    for lesson_id in dict.fromkeys(lesson_ids):  # keep order, drop repeats
-        lesson = _cached_lesson(lessons_dir / f"{lesson_id}.yaml", problems, warnings, cache)
+    # In the course's order, repeats dropped.
+    paths = [lessons_dir / f"{lesson_id}.yaml" for lesson_id in dict.fromkeys(lesson_ids)]
+    cached = [cache.get(path) for path in paths]
+    read_header = _header_reader(headers_first, cached)
+    unchecked = 0
+    for path, result in zip(paths, cached, strict=True):
+        lesson = read_header(path) if result is None and read_header is not None else None
+        if lesson is not None:
+            unchecked += 1
+        else:
+            lesson = _cached_lesson(path, result, problems, warnings, cache)
         if lesson is not None:
             lessons.append(lesson)
     listed = set(lesson_ids)
@@ -82,7 +95,17 @@ def load_course(lessons_dir: Path, cache_dir: Path | None = None) -> Course:
 
         problems.extend(topic_problems(strays, declared))
     return Course(title=title, lessons=tuple(lessons), problems=tuple(problems),
-                  warnings=tuple(warnings), topics=topics)
+                  warnings=tuple(warnings), topics=topics, unchecked_lessons=unchecked)
+
+
+def _header_reader(headers_first: bool, cached: list[Any]) -> Callable[[Path], Lesson | None] | None:
+    """tutor.lessonfile.headers.read_header when the course is to be opened from its
+    lessons' headers: asked for, and many files are not in the cache."""
+    if not headers_first:
+        return None
+    from tutor.lessonfile.headers import HEADERS_FIRST_AT, read_header
+
+    return read_header if sum(result is None for result in cached) > HEADERS_FIRST_AT else None
 
 
 def _parse_topics(fields: Fields) -> tuple[Topic, ...]:
@@ -128,9 +151,10 @@ def open_cache(cache_dir: Path | None, lessons_dir: Path) -> ParseCache:
     return cache
 
 
-def _cached_lesson(path: Path, problems: list[LessonProblem], warnings: list[LessonProblem],
-                   cache: ParseCache) -> Lesson | None:
-    cached = cache.get(path)
+def _cached_lesson(path: Path, cached: Any, problems: list[LessonProblem],
+                   warnings: list[LessonProblem], cache: ParseCache) -> Lesson | None:
+    """The file's lesson (None: it is broken) from ``cached``, the cache's result for
+    it, or parsed now when that is None."""
     if cached is None:
         from tutor.lessonfile.lesson_file import load_lesson
 

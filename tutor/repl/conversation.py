@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from tutor.course.lesson import problems_on_opening
 from tutor.course.placeholders import render_template
 from tutor.practice.protocol import Outcome, Practice
 from tutor.progress import (
@@ -83,7 +84,8 @@ class Conversation:
 
     def _restore_position(self) -> None:
         lesson = self.course.lesson(self.progress.current_lesson or "")
-        if lesson is None:
+        if lesson is None or problems_on_opening(lesson):
+            # A lesson that turned out broken is said so when the learner opens it.
             self.progress.current_lesson = None
             return
         self.lesson = lesson
@@ -296,6 +298,12 @@ class Conversation:
     # -- moving through a lesson ----------------------------------------------
 
     def start_lesson(self, lesson: Lesson, index: int | None = None) -> None:
+        broken = problems_on_opening(lesson)
+        if broken:
+            show.say(self.console, f"“{lesson.title}” cannot be opened: its lesson file has "
+                     "problems (`docker-tutor lint` lists them all):", "tutor.warning")
+            show.problems(self.console, broken)
+            return
         self.leave_step()
         self.lesson = lesson
         self.index = index if index is not None else self._first_unfinished(lesson)
