@@ -55,6 +55,13 @@ def load_course(lessons_dir: Path, cache_dir: Path | None = None,
     paths = [lessons_dir / f"{lesson_id}.yaml" for lesson_id in dict.fromkeys(lesson_ids)]
     cached = [cache.get(path) for path in paths]
     read_header = _header_reader(headers_first, cached)
+    missing = [path for path, result in zip(paths, cached, strict=True) if result is None]
+    if read_header is None and missing:
+        from tutor.lessonfile.parallel import parse_into_cache
+
+        parse_into_cache(missing, cache)  # when there are many, on every core
+        cached = [cache.get(path) if result is None else result
+                  for path, result in zip(paths, cached, strict=True)]
     unchecked = 0
     for path, result in zip(paths, cached, strict=True):
         lesson = read_header(path) if result is None and read_header is not None else None
