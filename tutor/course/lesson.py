@@ -191,9 +191,9 @@ class Step:
         return None
 
 
-class LazySteps(Sequence["Step"]):
-    """A lesson's steps, read from the parse cache when first needed: a course of a
-    thousand lessons opens with their titles, not their every word."""
+class StepsOnDemand(Sequence["Step"]):
+    """A lesson's steps, read when first needed; until then ``length`` says how many
+    there are. Subclasses say how they are read (``_read``)."""
 
     def __init__(self, length: int, source: Path) -> None:
         self.length = length
@@ -206,21 +206,10 @@ class LazySteps(Sequence["Step"]):
         return self._steps
 
     def _read(self) -> tuple[Step, ...]:
-        with open(self.source, "rb") as handle:
-            return tuple(pickle.load(handle))
-
-    def read_once(self) -> tuple[Step, ...]:
-        """The steps for their texts, without keeping them loaded if they were not: a pass
-        over the whole course (the lessons' index) would otherwise hold every lesson's
-        steps for good. Their checks are left unread (``_TextsUnpickler``)."""
-        steps = self._steps
-        if steps is not None:
-            return steps
-        with open(self.source, "rb") as handle:
-            return tuple(_TextsUnpickler(handle).load())
+        raise NotImplementedError
 
     def __len__(self) -> int:
-        return self.length
+        return self.length if self._steps is None else len(self._steps)
 
     @overload
     def __getitem__(self, index: int) -> Step: ...
@@ -239,6 +228,25 @@ class LazySteps(Sequence["Step"]):
 
     def __hash__(self) -> int:
         return hash(tuple(self))
+
+
+class LazySteps(StepsOnDemand):
+    """A lesson's steps, read from the parse cache when first needed: a course of a
+    thousand lessons opens with their titles, not their every word."""
+
+    def _read(self) -> tuple[Step, ...]:
+        with open(self.source, "rb") as handle:
+            return tuple(pickle.load(handle))
+
+    def read_once(self) -> tuple[Step, ...]:
+        """The steps for their texts, without keeping them loaded if they were not: a pass
+        over the whole course (the lessons' index) would otherwise hold every lesson's
+        steps for good. Their checks are left unread (``_TextsUnpickler``)."""
+        steps = self._steps
+        if steps is not None:
+            return steps
+        with open(self.source, "rb") as handle:
+            return tuple(_TextsUnpickler(handle).load())
 
     def __getstate__(self) -> dict[str, object]:
         return {"length": self.length, "source": self.source}  # never the loaded steps

@@ -17,11 +17,11 @@ exactly as before. A lesson whose steps turn out broken says so when it is opene
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING
 
-from tutor.course.lesson import Lesson, Step
+from tutor.course.lesson import Lesson, Step, StepsOnDemand
 
 if TYPE_CHECKING:
     from tutor.schema.location import LessonProblem
@@ -39,25 +39,22 @@ _TOP_LEVEL = re.compile(r"\n(?:[^\s#\-]|-\S)")
 _FIRST_CONTENT = re.compile(r"\n([ ]*)(\S)")
 
 
-class DeferredSteps(Sequence[Step]):
+class DeferredSteps(StepsOnDemand):
     """A lesson's steps, parsed from its file when first needed. Until then its length
     is the number of items the file's ``steps:`` block shows."""
 
     def __init__(self, length: int, source: Path, ids: Sequence[str]) -> None:
-        self.length = length
-        self.source = source
+        super().__init__(length, source)
         self.ids = ids
-        self._steps: tuple[Step, ...] | None = None
         self._problems: tuple[LessonProblem, ...] = ()
 
     @property
     def steps(self) -> DeferredSteps:
         return self
 
-    def _load(self) -> tuple[Step, ...]:
-        if self._steps is None:
-            self._steps, self._problems = self._parse()
-        return self._steps
+    def _read(self) -> tuple[Step, ...]:
+        steps, self._problems = self._parse()
+        return steps
 
     def _parse(self) -> tuple[tuple[Step, ...], tuple[LessonProblem, ...]]:
         from tutor.lessonfile.lesson_file import load_lesson
@@ -66,35 +63,14 @@ class DeferredSteps(Sequence[Step]):
         lesson = load_lesson(self.source, problems)
         return (tuple(lesson.steps) if lesson is not None else ()), tuple(problems)
 
-    def read_once(self) -> tuple[Step, ...]:
-        """The steps for one pass over the course, not kept (as LazySteps.read_once)."""
-        return self._steps if self._steps is not None else self._parse()[0]
-
     def problems(self) -> tuple[LessonProblem, ...]:
         """What keeps the lesson from being played, found by parsing it whole."""
         self._load()
         return self._problems
 
-    def __len__(self) -> int:
-        return self.length if self._steps is None else len(self._steps)
-
-    @overload
-    def __getitem__(self, index: int) -> Step: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> tuple[Step, ...]: ...
-
-    def __getitem__(self, index: int | slice) -> Step | tuple[Step, ...]:
-        return self._load()[index]
-
-    def __iter__(self) -> Iterator[Step]:
-        return iter(self._load())
-
-    def __eq__(self, other: object) -> bool:
-        return tuple(self) == tuple(other) if isinstance(other, Sequence) else NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(tuple(self))
+    def read_once(self) -> tuple[Step, ...]:
+        """The steps for one pass over the course, not kept (as LazySteps.read_once)."""
+        return self._steps if self._steps is not None else self._parse()[0]
 
     def __reduce__(self) -> tuple[type, tuple[object, ...]]:
         return tuple, (tuple(self),)  # kept anywhere, they are the parsed steps
