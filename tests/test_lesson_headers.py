@@ -186,3 +186,26 @@ def test_steps_read_from_a_header_pickle_as_their_parsed_steps(tmp_path):
     lesson = load_course(folder, headers_first=True).lessons[0]
     assert pickle.loads(pickle.dumps(lesson.steps)) == tuple(load_lesson(
         lesson.source, []).steps)
+
+
+def test_a_tutor_session_on_a_large_new_course_fills_the_cache_behind_it(tmp_path,
+                                                                          monkeypatch):
+    from replkit import run_keys
+
+    folder = many_lessons(tmp_path / "lessons", broken={4})
+    monkeypatch.setattr(fill, "FILL_DELAY_SECONDS", 0.0)
+    started: list = []
+    real_start = fill.start_fill
+    monkeypatch.setattr(fill, "start_fill", lambda *args: started.append(real_start(*args)))
+    run = run_keys(tmp_path / "data", "/start lesson-004\n/quit\n", lessons_dir=folder)
+    assert run.status == 0, run.err
+    assert "cannot be opened" in run.text and "txet" in run.text
+    deadline = time.monotonic() + 10
+    while not started and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert started and started[0] is not None and started[0].wait(timeout=60) == 0
+    # The next start reads every lesson from the cache and names the broken one at once.
+    again = run_keys(tmp_path / "data", "/quit\n", lessons_dir=folder)
+    assert "Some lesson files have problems" in again.text and "lesson-004" in again.text
+    course = load_course(folder, tmp_path / "data" / "cache", headers_first=True)
+    assert course.unchecked_lessons == 0
