@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 import pytest
 from replkit import ALPHA, BROKEN, write_course
@@ -18,6 +19,18 @@ from tutor.lessonfile.loader import lint, load_course
 pytestmark = pytest.mark.skipif(
     not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2,
     reason="parsing in workers needs two cores")
+
+@pytest.fixture(autouse=True)
+def no_other_threads():
+    """Workers are forked only from a process running no other thread: let the threads
+    earlier tests left behind (a REPL's timers, a background parse's) finish first."""
+    deadline = time.monotonic() + 60
+    while threading.active_count() > 1 and time.monotonic() < deadline:
+        for thread in threading.enumerate():  # a timer may start another thread
+            if thread is not threading.main_thread():
+                thread.join(timeout=max(0.0, deadline - time.monotonic()))
+    assert threading.active_count() == 1, [t.name for t in threading.enumerate()]
+
 
 # A step that builds a fixed image name: a warning, not a problem.
 FIXED_IMAGE = ALPHA.replace("""  - id: bye

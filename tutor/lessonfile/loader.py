@@ -54,8 +54,8 @@ def load_course(lessons_dir: Path, cache_dir: Path | None = None,
     # In the course's order, repeats dropped.
     paths = [lessons_dir / f"{lesson_id}.yaml" for lesson_id in dict.fromkeys(lesson_ids)]
     cached = [cache.get(path) for path in paths]
-    read_header = _header_reader(headers_first, cached)
     missing = [path for path, result in zip(paths, cached, strict=True) if result is None]
+    read_header = _header_reader(headers_first, len(missing))
     if read_header is None and missing:
         from tutor.lessonfile.parallel import parse_into_cache
 
@@ -105,14 +105,14 @@ def load_course(lessons_dir: Path, cache_dir: Path | None = None,
                   warnings=tuple(warnings), topics=topics, unchecked_lessons=unchecked)
 
 
-def _header_reader(headers_first: bool, cached: list[Any]) -> Callable[[Path], Lesson | None] | None:
+def _header_reader(headers_first: bool, missing: int) -> Callable[[Path], Lesson | None] | None:
     """tutor.lessonfile.headers.read_header when the course is to be opened from its
-    lessons' headers: asked for, and many files are not in the cache."""
+    lessons' headers: asked for, and ``missing`` (files not in the cache) is many."""
     if not headers_first:
         return None
     from tutor.lessonfile.headers import HEADERS_FIRST_AT, read_header
 
-    return read_header if sum(result is None for result in cached) > HEADERS_FIRST_AT else None
+    return read_header if missing > HEADERS_FIRST_AT else None
 
 
 def _parse_topics(fields: Fields) -> tuple[Topic, ...]:
