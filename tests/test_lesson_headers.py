@@ -83,6 +83,19 @@ def test_every_shipped_lesson_reads_from_its_header_as_it_parses_whole():
         assert entries_from_steps(header) == list(full.quiz_entries or ())
 
 
+@pytest.mark.parametrize("text", [
+    ALPHA + "steps:\n  - id: x\n    type: say\n    text: hi\n",  # steps twice
+    ALPHA + "---\nid: other\n",  # a second document
+    ALPHA.replace("title: Alpha lesson\n", ""),  # no title
+])
+def test_a_file_whose_header_is_wrong_is_left_to_the_full_parse(tmp_path, text):
+    path = tmp_path / "alpha.yaml"
+    path.write_text(text, encoding="utf-8")
+    problems: list = []
+    assert load_lesson(path, problems) is None and problems
+    assert read_header(path) is None
+
+
 # -- opening a course from headers -------------------------------------------------------
 
 

@@ -29,13 +29,18 @@ def worker_count(missing: int, cache: ParseCache) -> int:
     """How many workers to parse ``missing`` files with; 0 or 1: parse them here."""
     if missing < PARALLEL_AT or cache.folder is None or not sys.platform.startswith("linux"):
         return 0
-    if threading.active_count() > 1:
+    if not _alone():
         return 0  # a forked child would inherit another thread's locks mid-use
     try:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cores = os.cpu_count() or 1
     return min(cores, missing // (PARALLEL_AT // 2))
+
+
+def _alone() -> bool:
+    """No thread runs but this one."""
+    return threading.active_count() == 1
 
 
 def parse_into_cache(paths: list[Path], cache: ParseCache) -> None:
