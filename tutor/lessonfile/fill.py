@@ -48,8 +48,8 @@ def main(argv: list[str]) -> int:
     lessons_dir, cache_dir = (Path(arg) for arg in argv)
     try:
         os.nice(10)  # the learner's session comes first
-    except OSError:
-        pass
+    except (AttributeError, OSError):
+        pass  # no niceness here (Windows): it still runs after the first prompt
     load_course(lessons_dir, cache_dir)
     return 0
 
