@@ -134,6 +134,23 @@ stop_pid() {
   die "could not stop $name (pid $pid)"
 }
 
+# clear_stale_pidfiles FILE:COMM...: a pidfile left by a dockerd or containerd
+# that did not stop cleanly (machine restored, process killed) can name a pid
+# that now belongs to another program; dockerd would then wait for that
+# "containerd" until it times out, or refuse to start. Remove every FILE whose
+# pid is not a running COMM; a live containerd of ours is kept and reused.
+clear_stale_pidfiles() {
+  local entry f comm
+  for entry in "$@"; do
+    comm=${entry##*:} f=${entry%:*}
+    [[ -e $f ]] || continue
+    if ! read_pidfile "$f" "$comm" >/dev/null; then
+      log "removing stale pidfile $f (pid $(tr -dc '0-9' <"$f") is not a running $comm)"
+      rm -f "$f"
+    fi
+  done
+}
+
 # ---- health checks -------------------------------------------------------------
 registry_ok() { curl -fsS -m 3 -o /dev/null "$MIRROR_URL/v2/" 2>/dev/null; }
 
