@@ -22,6 +22,10 @@ export DOCKER_CLI_HINTS=false
 
 REGISTRY_PIDFILE=$ENGINE_STATE/registry.pid
 DOCKERD_PIDFILE=$ENGINE_STATE/dockerd.pid
+# the pid files dockerd and its containerd write themselves (ours via daemon.json)
+DOCKERD_OWN_PIDFILE=$ENGINE_STATE/dockerd.daemon.pid
+DOCKERD_DEFAULT_PIDFILE=/var/run/docker.pid
+CONTAINERD_PIDFILE=/var/run/docker/containerd/containerd.pid
 REGISTRY_LOG=$ENGINE_STATE/registry.log
 DOCKERD_LOG=$ENGINE_STATE/dockerd.log
 STEP_LOG=$ENGINE_STATE/engine.log      # full output of every command we ran
