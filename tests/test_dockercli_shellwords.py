@@ -8,8 +8,11 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tutor.dockercli import ShellSyntaxError, split_command
+from tutor.dockercli.shellwords import _scan
 
 # --------------------------------------------------------------------------
 # Plain splitting
@@ -116,6 +119,26 @@ def test_shlex_join_output_round_trips(argv: list[str]) -> None:
     # Anything properly quoted is data; this also guarantees that a
     # ParsedCommand.canonical() string can be split back into its argv.
     assert split_command(shlex.join(argv)) == argv
+
+
+# The plain characters split_command splits on spaces without scanning, mixed with
+# characters a shell gives meaning to, and with spaces that are not ASCII.
+_LINE_CHARACTERS = st.sampled_from(list("aZ09 _-./:=,@%+") + list("'\"\\$#~*{[|\t\n\u00a0"))
+
+
+@given(st.text(_LINE_CHARACTERS, max_size=24))
+def test_lines_split_on_spaces_split_as_the_full_scanner_does(line: str) -> None:
+    try:
+        expected: list[str] | str = shlex.split(_scan(line), comments=False, posix=True)
+    except (ShellSyntaxError, ValueError) as error:
+        expected = type(error).__name__
+    try:
+        found: list[str] | str = split_command(line)
+    except ShellSyntaxError as error:
+        found = type(error).__name__
+    if expected == "ValueError":
+        expected = "ShellSyntaxError"  # split_command says so as ShellSyntaxError
+    assert found == expected
 
 
 # --------------------------------------------------------------------------

@@ -54,6 +54,10 @@ class ShellSyntaxError(Exception):
 
 def split_command(line: str) -> list[str]:
     """Split ``line`` like a POSIX shell would, or raise :class:`ShellSyntaxError`."""
+    # Most lines (`docker run -d --name web -p 8080:80 nginx:1.25`) have no quote,
+    # escape or shell character: for them the shell's split is a split on spaces.
+    if _PLAIN_LINE.match(line) and not _ASSIGNMENT.match(line):
+        return line.split()
     cleaned = _scan(line)
     try:
         return shlex.split(cleaned, comments=False, posix=True)
@@ -70,6 +74,9 @@ def split_command(line: str) -> list[str]:
 # --------------------------------------------------------------------------
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Characters that mean nothing to a shell anywhere in a word (ASCII only: str.split
+# would also split on Unicode spaces, which a shell keeps inside a word).
+_PLAIN_LINE = re.compile(r"[A-Za-z0-9 _\-./:=,@%+]*\Z")
 # Curly quotes pasted from web pages look like quotes but are plain letters to a shell.
 _SMART_QUOTES = "\u201c\u201d\u2018\u2019"
 _ASSIGNMENT = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)=(\S*)")
