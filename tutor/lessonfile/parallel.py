@@ -68,7 +68,13 @@ def parse_into_cache(paths: list[Path], cache: ParseCache) -> None:
 
 
 def _parse_share(folder: Path, paths: list[Path]) -> list[tuple[str, CachedFile]]:
+    import gc
+
     from tutor.lessonfile.lesson_file import load_lesson
+
+    # A worker lives for its share only, and parsing makes almost no cyclic garbage:
+    # the collector's passes over the heap the worker inherited would be wasted.
+    gc.disable()
 
     share = ParseCache(folder)
     for path in paths:
