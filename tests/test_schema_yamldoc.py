@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from conftest import dedent, line_of
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tutor.schema.yamldoc import LineList, LineMap, YamlError, parse_yaml
 
@@ -119,3 +121,34 @@ def test_complex_mapping_keys_are_rejected_with_a_line():
     with pytest.raises(YamlError) as caught:
         parse_yaml("id: x\n? [a, b]\n: 1\n")
     assert caught.value.line == 2
+
+
+def _tags(node):
+    """Every node's tag, in document order."""
+    if isinstance(node.value, list):
+        children = [part for item in node.value
+                    for part in (item if isinstance(item, tuple) else (item,))]
+        return [node.tag] + [tag for child in children for tag in _tags(child)]
+    return [node.tag]
+
+
+# Plain, quoted and block values of every kind YAML 1.1 gives a tag without being told.
+_SCALARS = st.sampled_from([
+    "3", "-3", "+3", "0x1f", "0o17", "017", "1_000", "3.5", ".5", "1e3", ".inf", "-.Inf", ".nan",
+    "yes", "No", "on", "OFF", "true", "False", "y", "n", "null", "~", "Null", "", "2024-01-31",
+    "2024-01-31 10:00:00", "<<", "=", "nginx", "nope", "offline", "true story", "'3'", '"yes"',
+    "tee", "0.0.0.0:8080", "1.25", "3:30", "-x", ".hidden", "~/x", "'a: b'", "[1, yes]",
+])
+
+
+@given(st.lists(st.tuples(st.sampled_from(["a", "yes", "3", "null", "on"]), _SCALARS),
+                min_size=1, max_size=6, unique_by=lambda pair: pair[0]))
+def test_tags_resolve_as_pyyaml_resolves_them(pairs):
+    import yaml
+
+    from tutor.schema.yamldoc import _composer
+
+    text = "".join(f"{key}: {value}\n" for key, value in pairs)
+    text += "items:\n" + "".join(f"  - {value}\n" for _, value in pairs)
+    assert _tags(yaml.compose(text, Loader=_composer())) == _tags(
+        yaml.compose(text, Loader=yaml.SafeLoader))
