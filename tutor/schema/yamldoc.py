@@ -94,6 +94,8 @@ def _composer() -> type:
 
 
 def _make_composer() -> type:
+    from functools import lru_cache
+
     import yaml
 
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -102,14 +104,23 @@ def _make_composer() -> type:
     # timestamp, ...) can match; a plain value starting with any other is text.
     tagged_starts = frozenset(base.yaml_implicit_resolvers)
     assert not base.yaml_path_resolvers, "path resolvers would need descend/ascend"
+    resolver = yaml.resolver.Resolver()  # the same implicit tags, without a parser
+    assert resolver.yaml_implicit_resolvers == base.yaml_implicit_resolvers
+
+    # Keys (``type``, ``title``, ``name``) and words (``nginx``, ``true``) recur in every
+    # lesson; their tags depend on the text alone.
+    @lru_cache(maxsize=4096)
+    def plain_tag(value: str) -> str:
+        return str(resolver.resolve(scalar_node, value, (True, False)))
 
     class Composer(base):  # type: ignore[misc, valid-type]
         # Called for every scalar: most are keys and text, decided by their first letter.
         def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
-            if kind is scalar_node and (not implicit[0] or (value and value[0] not in
-                                                             tagged_starts)):
-                return STR_TAG
-            return str(super().resolve(kind, value, implicit))
+            if kind is not scalar_node:
+                return str(super().resolve(kind, value, implicit))
+            if not implicit[0] or (value and value[0] not in tagged_starts):
+                return STR_TAG  # quoted, or plain with a first letter no tag starts with
+            return plain_tag(value)
 
         # Called twice for every node, to follow path resolvers, of which there are none.
         def descend_resolver(self, current_node: Any, current_index: Any) -> None:
