@@ -2,9 +2,10 @@
 
 ``lint`` and the background parse (tutor.lessonfile.fill) validate every file; with a
 cold cache that is a few milliseconds a lesson, nearly all of it Python and libyaml
-holding one core. Forked workers each parse a share of the files and write their
-steps into the cache folder as the parent would (``ParseCache.put``), and send back
-only the index entries: the lessons without their steps, their problems and warnings.
+holding one core. Forked workers parse the files in small shares, each taking the next
+as it finishes one; they write the lessons' steps into the cache folder as the parent
+would (``ParseCache.put``) and send back only the index entries: the lessons without
+their steps, their problems and warnings.
 
 Used only where forking is safe and cheap (Linux, no other thread running), with a
 cache folder to write to, and for enough files to pay for the workers.
@@ -23,6 +24,7 @@ from tutor.lessonfile.cache import CachedFile, ParseCache
 # Fewer missing files than this are parsed in the process itself: starting workers and
 # sending their results back costs about as much as parsing a few dozen lessons.
 PARALLEL_AT = 40
+SHARES_PER_WORKER = 8
 
 
 def worker_count(missing: int, cache: ParseCache) -> int:
@@ -54,11 +56,15 @@ def parse_into_cache(paths: list[Path], cache: ParseCache) -> None:
     import tutor.lessonfile.lesson_file  # noqa: F401  (once, here: every worker inherits it)
 
     assert cache.folder is not None
-    shares = [paths[start::workers] for start in range(workers)]
+    # Several small shares per worker, handed out as workers finish: a worker slowed by
+    # the machine's other work (or given the longer files) does not hold up the end.
+    size = max(PARALLEL_AT // 4, len(paths) // (workers * SHARES_PER_WORKER))
+    shares = [paths[start:start + size] for start in range(0, len(paths), size)]
     context = multiprocessing.get_context("fork")
     try:
         with context.Pool(workers) as pool:
-            parsed = pool.starmap(_parse_share, [(cache.folder, share) for share in shares])
+            parsed = pool.starmap(_parse_share, [(cache.folder, share) for share in shares],
+                                  chunksize=1)
     except (OSError, RuntimeError):
         return  # no workers to be had: the files are parsed one by one as before
     for entries in parsed:
