@@ -24,7 +24,10 @@ from tutor.lessonfile.cache import CachedFile, ParseCache
 # Fewer missing files than this are parsed in the process itself: starting workers and
 # sending their results back costs about as much as parsing a few dozen lessons.
 PARALLEL_AT = 40
+# Files go out in shares, several per worker; each share is a round trip to a worker,
+# not worth making for fewer files than SMALLEST_SHARE.
 SHARES_PER_WORKER = 8
+SMALLEST_SHARE = 10
 
 
 def worker_count(missing: int, cache: ParseCache) -> int:
@@ -51,6 +54,7 @@ def parse_into_cache(paths: list[Path], cache: ParseCache) -> None:
     workers = worker_count(len(paths), cache)
     if workers < 2:
         return
+    import gc
     import multiprocessing
 
     import tutor.lessonfile.lesson_file  # noqa: F401  (once, here: every worker inherits it)
@@ -58,11 +62,13 @@ def parse_into_cache(paths: list[Path], cache: ParseCache) -> None:
     assert cache.folder is not None
     # Several small shares per worker, handed out as workers finish: a worker slowed by
     # the machine's other work (or given the longer files) does not hold up the end.
-    size = max(PARALLEL_AT // 4, len(paths) // (workers * SHARES_PER_WORKER))
+    size = max(SMALLEST_SHARE, len(paths) // (workers * SHARES_PER_WORKER))
     shares = [paths[start:start + size] for start in range(0, len(paths), size)]
     context = multiprocessing.get_context("fork")
     try:
-        with context.Pool(workers) as pool:
+        # A worker lives only for this parse, and parsing makes almost no cyclic garbage:
+        # the collector's passes over the heap the worker inherited would be wasted.
+        with context.Pool(workers, initializer=gc.disable) as pool:
             parsed = pool.starmap(_parse_share, [(cache.folder, share) for share in shares],
                                   chunksize=1)
     except (OSError, RuntimeError):
@@ -74,13 +80,7 @@ def parse_into_cache(paths: list[Path], cache: ParseCache) -> None:
 
 
 def _parse_share(folder: Path, paths: list[Path]) -> list[tuple[str, CachedFile]]:
-    import gc
-
     from tutor.lessonfile.lesson_file import load_lesson
-
-    # A worker lives for its share only, and parsing makes almost no cyclic garbage:
-    # the collector's passes over the heap the worker inherited would be wasted.
-    gc.disable()
 
     share = ParseCache(folder)
     for path in paths:
