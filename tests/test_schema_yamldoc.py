@@ -132,7 +132,7 @@ def _tags(node):
     return [node.tag]
 
 
-# Plain, quoted and block values of every kind YAML 1.1 gives a tag without being told.
+# Plain, quoted and flow values of every kind YAML 1.1 gives a tag without being told.
 _SCALARS = st.sampled_from([
     "3", "-3", "+3", "0x1f", "0o17", "017", "1_000", "3.5", ".5", "1e3", ".inf", "-.Inf", ".nan",
     "yes", "No", "on", "OFF", "true", "False", "y", "n", "null", "~", "Null", "", "2024-01-31",

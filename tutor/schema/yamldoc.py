@@ -12,6 +12,7 @@ minutes and gigabytes).
 
 from __future__ import annotations
 
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
@@ -81,21 +82,10 @@ def parse_yaml(text: str) -> Any:
     return _Builder(yaml.SafeLoader(stream="")).build(node)
 
 
-_COMPOSER: type | None = None
-
-
+@cache
 def _composer() -> type:
     """libyaml's composer (about ten times faster than PyYAML's, with the same nodes and
     marks), with PyYAML's tag resolution made cheap for the common case."""
-    global _COMPOSER
-    if _COMPOSER is None:
-        _COMPOSER = _make_composer()
-    return _COMPOSER
-
-
-def _make_composer() -> type:
-    from functools import lru_cache
-
     import yaml
 
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
